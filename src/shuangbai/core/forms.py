@@ -1,0 +1,66 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from .audit import client_ip, login_locked
+from .models import AuditAction
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user started editing from, for the optimistic check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RetireForm(VersionedForm):
+    on_date = forms.DateField(label="撤销日期", widget=DateInput())
+    reason = forms.CharField(label="撤销原因", max_length=200)
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码不正确。",
+        "inactive": "该账号已停用。",
+        "locked": "该账号在本地址连续登录失败次数过多，已暂时锁定，请 %(minutes)s 分钟后再试。",
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and login_locked(username, client_ip(self.request)):
+            raise forms.ValidationError(
+                self.error_messages["locked"],
+                code="locked",
+                params={"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
+            )
+        return super().clean()
+
+
+class AuditSearchForm(forms.Form):
+    user = forms.CharField(label="用户名", required=False)
+    object = forms.CharField(label="对象（名称或编号）", required=False)
+    action = forms.ChoiceField(label="操作", required=False, choices=[("", "全部")] + AuditAction.choices)
+    date_from = forms.DateField(label="起始日期", required=False, widget=DateInput())
+    date_to = forms.DateField(label="截止日期", required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("起始日期不能晚于截止日期。")
+        return data
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, on the field it names where the form has that field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -1,0 +1,143 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from .scoping import ScopedQuerySet
+
+
+class Role(models.TextChoices):
+    PROVINCE = "province", "省民政厅"
+    CITY = "city", "市民政局"
+    COUNTY = "county", "县（市、区）民政局"
+    STATION_HEAD = "station_head", "站长"
+    WORKER = "worker", "社工"
+    SUPERVISOR = "supervisor", "督导"
+    VIEWER = "viewer", "只读（看板）"
+
+
+REGION_ROLES = frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY, Role.VIEWER})
+STATION_ROLES = frozenset({Role.STATION_HEAD, Role.WORKER})
+BUREAU_ROLES = frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY})
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.VIEWER)
+    scope_region = models.ForeignKey(
+        "regions.Region", verbose_name="管辖区域", null=True, blank=True, on_delete=models.PROTECT
+    )
+    scope_station = models.ForeignKey(
+        "stations.Station", verbose_name="所属社工站", null=True, blank=True, on_delete=models.PROTECT
+    )
+    staff = models.OneToOneField(
+        "staff.Staff",
+        verbose_name="对应人员档案",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+    )
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["station_head", "worker"])
+                | models.Q(scope_station__isnull=False),
+                name="station_roles_have_station",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["province", "city", "county", "viewer"])
+                | models.Q(scope_region__isnull=False),
+                name="region_roles_have_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_bureau(self) -> bool:
+        return self.is_superuser or self.role in BUREAU_ROLES
+
+    @property
+    def can_manage_org(self) -> bool:
+        """Create, edit and retire stations, points and staff."""
+        return self.is_bureau
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.is_superuser or self.role != Role.VIEWER
+
+    @property
+    def home_region_code(self) -> str:
+        if self.scope_station_id:
+            return self.scope_station.region_code
+        if self.scope_region_id:
+            return self.scope_region.code
+        return ""
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出登录"
+    PASSWORD_CHANGE = "password_change", "修改密码"
+    VIEW = "view", "查看个人信息"
+    CREATE = "create", "新建"
+    CHANGE = "change", "修改"
+    RETIRE = "retire", "撤销/注销"
+    EXPORT = "export", "导出"
+    REVEAL = "reveal", "查看完整号码"
+    DELETE = "delete", "删除"
+
+
+class AuditQuerySet(ScopedQuerySet):
+    scope_station_field = None  # bureau roles only; scoped by the region the record belongs to
+
+    def update(self, **kwargs):
+        raise TypeError("审计日志只能追加，不能修改。")
+
+    def delete(self):
+        raise TypeError("审计日志只能追加，不能删除。")
+
+
+class AuditEntry(models.Model):
+    """Append-only: written by core.audit.audit_record, never edited or deleted through the app."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField("用户名", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField("对象类型", max_length=50, blank=True)
+    object_id = models.CharField("对象编号", max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    region_code = models.CharField("所属区划", max_length=12, blank=True, db_index=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["action", "actor_name", "ip", "at"], name="audit_login_throttle"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("审计日志只能追加，不能删除。")

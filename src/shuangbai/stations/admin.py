@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import Point, Station
+
+
+@admin.register(Station)
+class StationAdmin(admin.ModelAdmin):
+    list_display = ("name", "region_code", "status", "opened_on", "retired_on")
+    list_filter = ("status",)
+    search_fields = ("name", "region_code")
+    raw_id_fields = ("town",)
+
+
+@admin.register(Point)
+class PointAdmin(admin.ModelAdmin):
+    list_display = ("name", "station", "region_code", "status", "retired_on")
+    list_filter = ("status",)
+    search_fields = ("name", "region_code")
+    raw_id_fields = ("station", "village")

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stations"
+urlpatterns = [
+    path("", views.station_index, name="index"),
+    path("new/<str:code>/", views.station_create, name="create"),
+    path("<int:pk>/", views.station_detail, name="detail"),
+    path("<int:pk>/edit/", views.station_edit, name="edit"),
+    path("<int:pk>/retire/", views.station_retire, name="retire"),
+    path("<int:pk>/points/new/", views.point_create, name="point_create"),
+    path("points/<int:pk>/", views.point_detail, name="point"),
+    path("points/<int:pk>/edit/", views.point_edit, name="point_edit"),
+    path("points/<int:pk>/retire/", views.point_retire, name="point_retire"),
+]

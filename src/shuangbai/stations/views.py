@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shuangbai.core.forms import RetireForm, apply_service_errors
+from shuangbai.core.permissions import require_manage_org
+from shuangbai.regions.models import Level
+from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.staff.selectors import station_heads
+
+from . import services
+from .forms import PointEditForm, PointForm, StationEditForm, StationForm
+from .models import SiteStatus
+from .selectors import (
+    get_point_for_user,
+    get_station_for_user,
+    station_list,
+    station_points,
+    station_staff,
+    villages_for_station,
+)
+
+SITE_FIELDS = ("name", "address", "phone", "opened_on", "status")
+
+
+def _site_initial(site) -> dict:
+    return {name: getattr(site, name) for name in SITE_FIELDS} | {"version": site.version}
+
+
+@require_GET
+def station_index(request: HttpRequest) -> HttpResponse:
+    region = None
+    if request.GET.get("region"):
+        region = get_region_for_user(request.user, request.GET["region"])
+    status = request.GET.get("status", "")
+    if status not in SiteStatus.values:
+        status = ""
+    q = request.GET.get("q", "").strip()[:50]
+    stations = station_list(request.user, region=region, status=status, q=q)
+    page = Paginator(stations, 50).get_page(request.GET.get("page"))
+    heads = station_heads([station.pk for station in page])
+    rows = [(station, heads.get(station.pk)) for station in page]
+    return render(
+        request,
+        "stations/station_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "region": region,
+            "status": status,
+            "q": q,
+            "statuses": SiteStatus.choices,
+        },
+    )
+
+
+@require_GET
+def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    station = get_station_for_user(request.user, pk)
+    staff = list(station_staff(station)) if request.user.sees_personal_data else []
+    return render(
+        request,
+        "stations/station_detail.html",
+        {
+            "station": station,
+            "points": list(station_points(station, include_retired=True)),
+            "staff": staff,
+            "head": station_heads([station.pk]).get(station.pk),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def station_create(request: HttpRequest, code: str) -> HttpResponse:
+    town = get_region_for_user(request.user, code)
+    require_manage_org(request.user)
+    if town.level != Level.TOWN:
+        raise Http404
+    form = StationForm(
+        request.POST or None, initial={"name": f"{town.name}社工站", "status": SiteStatus.PLANNED}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            station = services.station_create(actor=request.user, town=town, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已新建{station.name}。")
+            return redirect(station)
+    return render(
+        request, "core/form.html", {"form": form, "title": f"新建社工站：{town.name}", "back": town}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    station = get_station_for_user(request.user, pk)
+    require_manage_org(request.user)
+    form = StationEditForm(request.POST or None, initial=_site_initial(station))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.station_update(actor=request.user, station=station, version=version, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(station)
+    return render(
+        request, "core/form.html", {"form": form, "title": f"编辑：{station.name}", "back": station}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def station_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    station = get_station_for_user(request.user, pk)
+    require_manage_org(request.user)
+    form = RetireForm(request.POST or None, initial={"version": station.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.station_retire(
+                actor=request.user,
+                station=station,
+                version=form.cleaned_data["version"],
+                on_date=form.cleaned_data["on_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已撤销{station.name}。")
+            return redirect(station)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": f"撤销社工站：{station.name}",
+            "back": station,
+            "submit": "确认撤销",
+            "danger": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def point_create(request: HttpRequest, pk: int) -> HttpResponse:
+    station = get_station_for_user(request.user, pk)
+    require_manage_org(request.user)
+    form = PointForm(
+        request.POST or None, villages=villages_for_station(station), initial={"status": "planned"}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = services.point_create(actor=request.user, station=station, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已新增社工点：{point.name}。")
+            return redirect(station)
+    return render(
+        request, "core/form.html", {"form": form, "title": f"新增社工点：{station.name}", "back": station}
+    )
+
+
+@require_GET
+def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_point_for_user(request.user, pk)
+    staff = list(point.staff.in_post().order_by("name")) if request.user.sees_personal_data else []
+    return render(request, "stations/point_detail.html", {"point": point, "staff": staff})
+
+
+@require_http_methods(["GET", "POST"])
+def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_point_for_user(request.user, pk)
+    require_manage_org(request.user)
+    form = PointEditForm(
+        request.POST or None,
+        villages=villages_for_station(point.station),
+        initial=_site_initial(point) | {"village": point.village_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.point_update(actor=request.user, point=point, version=version, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(point)
+    return render(request, "core/form.html", {"form": form, "title": f"编辑：{point.name}", "back": point})
+
+
+@require_http_methods(["GET", "POST"])
+def point_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_point_for_user(request.user, pk)
+    require_manage_org(request.user)
+    form = RetireForm(request.POST or None, initial={"version": point.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.point_retire(
+                actor=request.user,
+                point=point,
+                version=form.cleaned_data["version"],
+                on_date=form.cleaned_data["on_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已撤销社工点：{point.name}。")
+            return redirect(point.station)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": f"撤销社工点：{point.name}",
+            "back": point,
+            "submit": "确认撤销",
+            "danger": True,
+        },
+    )

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+
+from shuangbai.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.ShuangbaiLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("password/", core_views.password_change, name="password_change"),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("regions/", include("shuangbai.regions.urls")),
+    path("stations/", include("shuangbai.stations.urls")),
+    path("staff/", include("shuangbai.staff.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,108 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from shuangbai.regions.models import Region
+from shuangbai.stations.models import Point, Station
+from shuangbai.stations.services import point_create, station_create, station_retire, station_update
+
+
+def test_one_station_per_town(world):
+    with pytest.raises(ValidationError) as error:
+        station_create(actor=world.county, town=world.station_a.town)
+    assert "素龙街道已有社工站" in str(error.value)
+
+
+def test_a_station_only_in_a_town(world):
+    with pytest.raises(ValidationError) as error:
+        station_create(actor=world.county, town=Region.objects.get(code="445381000000"))
+    assert "只能设在镇（街）" in str(error.value)
+
+
+def test_a_point_village_must_be_in_the_station_town(world):
+    with pytest.raises(ValidationError) as error:
+        point_create(actor=world.county, station=world.station_a, name="X点", village=world.point_b.village)
+    assert "不是素龙街道的村（居）" in str(error.value)
+
+
+def test_a_second_save_from_a_stale_form_is_refused(world):
+    station_update(
+        actor=world.county, station=Station.objects.get(pk=world.station_a.pk), version=1, phone="1"
+    )
+    with pytest.raises(ValidationError) as error:
+        station_update(
+            actor=world.city, station=Station.objects.get(pk=world.station_a.pk), version=1, phone="2"
+        )
+    assert "此记录已被他人修改" in str(error.value)
+    assert Station.objects.get(pk=world.station_a.pk).phone == "1"
+
+
+def test_retiring_a_station_with_points_is_refused_and_history_kept(world):
+    with pytest.raises(ValidationError):
+        station_retire(
+            actor=world.county, station=world.station_a, version=1, on_date=date(2023, 1, 1), reason="合并"
+        )
+    assert Station.objects.get(pk=world.station_a.pk).retired_on is None
+
+
+def test_the_county_adds_a_point_through_the_page(world):
+    client = Client()
+    client.force_login(world.county)
+    village = Region.objects.get(code="445381002201")
+    response = client.post(
+        f"/stations/{world.station_a.pk}/points/new/",
+        {"name": "凤塘村社工点", "village": village.pk, "status": "operating", "opened_on": "2021-08-01"},
+    )
+    assert response.status_code == 302
+    point = Point.objects.get(name="凤塘村社工点")
+    assert (point.station, point.region_code) == (world.station_a, "445381002201")
+    assert "凤塘村社工点" in client.get(f"/stations/{world.station_a.pk}/").content.decode()
+
+
+def test_a_bad_point_form_names_the_field_and_saves_nothing(world):
+    client = Client()
+    client.force_login(world.county)
+    response = client.post(
+        f"/stations/{world.station_a.pk}/points/new/", {"name": "", "status": "operating", "phone": "abc"}
+    )
+    page = response.content.decode()
+    assert "名称：这个字段是必填项。" in page
+    assert "联系电话只能包含数字" in page
+    assert Point.objects.count() == 5
+
+
+def test_the_county_creates_and_edits_a_station(world):
+    client = Client()
+    client.force_login(world.county)
+    response = client.post("/stations/new/445381003000/", {"name": "附城街道社工站", "status": "built"})
+    assert response.status_code == 302
+    station = Station.objects.get(town__code="445381003000")
+    response = client.post(
+        f"/stations/{station.pk}/edit/",
+        {
+            "version": station.version,
+            "name": "附城街道社工站",
+            "status": "operating",
+            "opened_on": "2021-08-02",
+        },
+    )
+    station.refresh_from_db()
+    assert (station.status, station.opened_on) == ("operating", date(2021, 8, 2))
+    assert "2021年8月2日" in client.get(f"/stations/{station.pk}/").content.decode()
+
+
+def test_list_pages_do_not_grow_queries_with_rows(world, django_assert_max_num_queries):
+    client = Client()
+    client.force_login(world.province)
+    for url in [
+        "/stations/",
+        f"/stations/{world.station_a.pk}/",
+        "/staff/",
+        "/regions/445300000000/",
+        "/regions/445381002000/",
+        "/audit/",
+    ]:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200

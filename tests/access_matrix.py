@@ -47,6 +47,7 @@ ROUTES: dict[str, Route] = {
     "stations:point_retire": Route("point", "manage"),
     "staff:index": Route("station", "personal", query="station"),
     "staff:create": Route("station", "personal_manage", query="station"),
+    "staff:create_supervisor": Route(None, "personal_manage"),
     "staff:detail": Route("staff", "personal"),
     "staff:edit": Route("staff", "personal_manage"),
     "staff:move": Route("staff", "personal_manage"),

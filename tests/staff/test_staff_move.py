@@ -159,3 +159,34 @@ def test_bad_input_gets_a_chinese_message_naming_the_field(world):
     assert "手机号码应为11位数字" in page
     assert "入职日期：" in page
     assert Staff.objects.count() == before
+
+
+def test_a_county_registers_a_supervisor_for_some_of_its_stations(world):
+    from shuangbai.core.models import AuditEntry
+
+    client = Client()
+    client.force_login(world.county)
+    county = world.station_a.town.parent
+    form = {
+        "name": "督导乙",
+        "gender": "F",
+        "phone": "",
+        "qualification": "social_worker",
+        "hired_on": "2021-07-23",
+        "region": county.pk,
+        "stations": [world.station_a.pk],
+    }
+    response = client.post("/staff/new-supervisor/", form)
+    assert response.status_code == 302
+    supervisor = Staff.objects.get(name="督导乙")
+    assert supervisor.kind == "supervisor" and supervisor.region_code == county.code
+    assert list(supervisor.assignments.values_list("station", "started_on")) == [
+        (world.station_a.pk, date(2021, 7, 23))
+    ]
+    assert AuditEntry.objects.filter(object_id=str(supervisor.pk), action="create").exists()
+    # A station outside the chosen region is refused, by name.
+    form |= {"name": "督导丙", "stations": [world.station_a.pk]}
+    form["region"] = world.station_c.town.parent.pk  # 云城区 is outside the county's scope: not even offered
+    response = client.post("/staff/new-supervisor/", form)
+    assert response.status_code == 200 and not Staff.objects.filter(name="督导丙").exists()
+    assert "所属区域" in response.content.decode()

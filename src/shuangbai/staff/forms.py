@@ -1,6 +1,7 @@
 from django import forms
 
 from shuangbai.core.forms import DateInput, VersionedForm
+from shuangbai.regions.models import Region
 from shuangbai.stations.models import Point, Station
 
 from .models import Gender, Position, Qualification
@@ -58,3 +59,26 @@ class StaffMoveForm(VersionedForm, PlacementForm):
 class StaffLeaveForm(VersionedForm):
     on_date = forms.DateField(label="离职日期", widget=DateInput())
     reason = forms.CharField(label="离职原因", max_length=200, required=False)
+
+
+class SupervisorCreateForm(PersonForm):
+    region = forms.ModelChoiceField(label="所属区域（市或县）", queryset=Region.objects.none())
+    stations = forms.ModelMultipleChoiceField(
+        label="督导的社工站",
+        queryset=Station.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, regions=None, stations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["stations"].queryset = stations
+
+    def clean(self):
+        data = super().clean()
+        region, stations = data.get("region"), data.get("stations") or []
+        outside = [s.name for s in stations if region and not s.region_code.startswith(region.prefix)]
+        if outside:
+            self.add_error("stations", f"{'、'.join(outside)}不在{region.name}。")
+        return data

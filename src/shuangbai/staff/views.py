@@ -9,11 +9,19 @@ from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_manage_org, require_personal_data
+from shuangbai.regions.models import Level, Region
 from shuangbai.stations.models import Point, Station
 from shuangbai.stations.selectors import get_station_for_user
 
 from . import services
-from .forms import PersonForm, StaffCreateForm, StaffEditForm, StaffLeaveForm, StaffMoveForm
+from .forms import (
+    PersonForm,
+    StaffCreateForm,
+    StaffEditForm,
+    StaffLeaveForm,
+    StaffMoveForm,
+    SupervisorCreateForm,
+)
 from .models import Kind, StaffStatus
 from .selectors import get_staff_for_user, staff_history, staff_list
 
@@ -173,3 +181,30 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
             "danger": True,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def create_supervisor(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    require_manage_org(request.user)
+    regions = Region.objects.visible_to(request.user).filter(level__in=[Level.CITY, Level.COUNTY])
+    stations = (
+        Station.objects.visible_to(request.user).active().select_related("town").order_by("region_code")
+    )
+    form = SupervisorCreateForm(
+        request.POST or None, regions=regions, stations=stations, initial={"qualification": "social_worker"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("stations")
+        try:
+            person = services.staff_create(actor=request.user, kind=Kind.SUPERVISOR, **data)
+            services.supervisor_assign(
+                actor=request.user, supervisor=person, stations=list(chosen), on_date=person.hired_on
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已登记督导：{person.name}，督导{len(chosen)}个社工站。")
+            return redirect(person)
+    return render(request, "core/form.html", {"form": form, "title": "登记督导", "back_url": "staff:index"})

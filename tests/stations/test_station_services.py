@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -106,3 +107,17 @@ def test_list_pages_do_not_grow_queries_with_rows(world, django_assert_max_num_q
     ]:
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_outside_the_scope_is_the_same_chinese_404_as_missing(world):
+    client = Client()
+    client.force_login(world.worker_b)
+    outside = client.get(f"/stations/{world.station_a.pk}/")
+    missing = client.get("/stations/999999/")
+    assert outside.status_code == missing.status_code == 404
+    assert "页面不存在" in outside.content.decode()
+
+    def without_token(page: bytes) -> str:
+        return re.sub(r'(X-CSRFToken": |csrfmiddlewaretoken" value=)"[^"]+"', "", page.decode())
+
+    assert without_token(outside.content) == without_token(missing.content)

@@ -15,6 +15,13 @@ def get_region_for_user(user: User, code: str) -> Region:
     return get_visible_or_404(Region.objects.select_related("parent"), user, code=code)
 
 
+def breadcrumbs(user: User, region: Region, *, include_self: bool = True) -> list[tuple[Region, bool]]:
+    """The path down to `region` as (region, linked): regions outside the user's scope are named, not linked."""
+    scope = scope_of(user)
+    path = region.ancestors() + ([region] if include_self else [])
+    return [(node, scope.covers_code(node.code)) for node in path]
+
+
 def top_regions_for_user(user: User) -> list[Region]:
     """The highest regions a user may open: their scope's root(s)."""
     scope = scope_of(user)

@@ -2,10 +2,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from shuangbai.core.scoping import scope_of
 from shuangbai.stations.selectors import station_list
 
-from .selectors import get_region_for_user, region_children_summary, top_regions_for_user
+from .selectors import breadcrumbs, get_region_for_user, region_children_summary, top_regions_for_user
 
 
 @require_GET
@@ -19,11 +18,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     region = get_region_for_user(request.user, code)
-    scope = scope_of(request.user)
     context = {
         "region": region,
-        # Breadcrumbs: ancestors outside the user's scope are shown as plain text, not links.
-        "ancestors": [(a, scope.covers_code(a.code)) for a in region.ancestors()],
+        "ancestors": breadcrumbs(request.user, region, include_self=False),
         "children": region_children_summary(request.user, region),
     }
     if region.level == "town":

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shuangbai.core.forms import RetireForm, apply_service_errors
 from shuangbai.core.permissions import require_manage_org
 from shuangbai.regions.models import Level
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import breadcrumbs, get_region_for_user
 from shuangbai.staff.selectors import station_heads
 
 from . import services
@@ -66,6 +66,7 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stations/station_detail.html",
         {
             "station": station,
+            "ancestors": breadcrumbs(request.user, station.town, include_self=False),
             "points": list(station_points(station, include_retired=True)),
             "staff": staff,
             "head": station_heads([station.pk]).get(station.pk),
@@ -171,7 +172,11 @@ def point_create(request: HttpRequest, pk: int) -> HttpResponse:
 def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request.user, pk)
     staff = list(point.staff.in_post().order_by("name")) if request.user.sees_personal_data else []
-    return render(request, "stations/point_detail.html", {"point": point, "staff": staff})
+    return render(
+        request,
+        "stations/point_detail.html",
+        {"point": point, "staff": staff, "ancestors": breadcrumbs(request.user, point.station.town)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

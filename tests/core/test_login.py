@@ -22,7 +22,13 @@ def test_a_failed_login_says_so_in_chinese_and_is_audited(world):
     assert response.status_code == 200
     assert "用户名或密码不正确" in response.content.decode()
     entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
-    assert (entry.actor_name, entry.ip) == ("county", "10.0.0.1")
+    assert (entry.actor_name, entry.ip, entry.region_code) == ("county", "10.0.0.1", "445381000000")
+    # The county's bureau sees the attempt on its audit page; another county's does not.
+    page = Client()
+    page.force_login(world.county)
+    assert '<td data-label="操作">登录失败</td>' in page.get("/audit/", {"action": "login_failed"}).content.decode()
+    _login(Client(), "no-such-user", "x")
+    assert AuditEntry.objects.get(actor_name="no-such-user").region_code == ""
 
 
 def test_a_run_of_failures_locks_that_username_from_that_address(world, settings):

@@ -2,7 +2,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .audit import audit_record
-from .models import AuditAction
+from .models import AuditAction, User
 
 
 @receiver(user_logged_in)
@@ -18,7 +18,13 @@ def _audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
-    # Django has already masked the password in `credentials`; only the username is kept.
+    # Django has already masked the password in `credentials`; only the username is kept. Filed under the
+    # account's own region, when the account exists, so that its bureau sees attempts on it.
+    username = str(credentials.get("username", ""))[:150]
+    account = User.objects.filter(username=username).select_related("scope_region", "scope_station").first()
     audit_record(
-        actor=None, action=AuditAction.LOGIN_FAILED, actor_name=str(credentials.get("username", ""))[:150]
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        actor_name=username,
+        region_code=account.home_region_code if account else "",
     )

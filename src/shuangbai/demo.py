@@ -28,6 +28,7 @@ from shuangbai.stations.services import point_create, station_create
 
 CITY_CODE = "445300000000"
 DEFAULT_PASSWORD = "shuangbai-demo"
+OPENED = date(2021, 7, 1)  # stations, points and the first hires: before the 2021-08-09 table
 
 
 @dataclass(frozen=True)
@@ -194,15 +195,30 @@ def _villages(town: Region, count: int) -> list[Region]:
     return list(Region.objects.filter(code__in=[row.code for row in rows]).order_by("code"))
 
 
+def _hire(
+    actor: User | None, names: _Names, station: Station, *, point=None, position=Position.WORKER
+) -> None:
+    staff_create(
+        actor=actor,
+        name=names.person(),
+        gender=names.rng.choice("FFFM"),
+        phone=names.phone(),
+        qualification=names.rng.choice(["none", "assistant", "assistant", "social_worker"]),
+        hired_on=OPENED,
+        station=station,
+        point=point,
+        position=position,
+    )
+
+
 def _build_county(actor: User | None, plan: CountyPlan, names: _Names) -> None:
     towns = list(Region.objects.filter(parent__code=plan.code, level="town").order_by("code"))
-    opened = date(2021, 7, 1)
     stations = [
         station_create(
             actor=actor,
             town=town,
             status=SiteStatus.OPERATING,
-            opened_on=opened,
+            opened_on=OPENED,
             address=f"{town.name}政府大院内",
         )
         for town in towns
@@ -217,33 +233,15 @@ def _build_county(actor: User | None, plan: CountyPlan, names: _Names) -> None:
                     village=village,
                     name=f"{village.name}社工点",
                     status=SiteStatus.OPERATING,
-                    opened_on=opened,
+                    opened_on=OPENED,
                 )
             )
     for station, n_staff in zip(stations, _spread(plan.station_staff, len(stations)), strict=True):
         for i in range(n_staff):
-            staff_create(
-                actor=actor,
-                name=names.person(),
-                gender=names.rng.choice("FFFM"),
-                phone=names.phone(),
-                qualification=names.rng.choice(["none", "assistant", "assistant", "social_worker"]),
-                hired_on=date(2021, 7, 1),
-                station=station,
-                position=Position.HEAD if i == 0 else Position.WORKER,
-            )
+            _hire(actor, names, station, position=Position.HEAD if i == 0 else Position.WORKER)
     for point, n_staff in zip(points, _spread(plan.point_staff, len(points)), strict=True):
         for _ in range(n_staff):
-            staff_create(
-                actor=actor,
-                name=names.person(),
-                gender=names.rng.choice("FFFM"),
-                phone=names.phone(),
-                qualification=names.rng.choice(["none", "assistant", "assistant", "social_worker"]),
-                hired_on=date(2021, 7, 1),
-                station=point.station,
-                point=point,
-            )
+            _hire(actor, names, point.station, point=point)
 
 
 def _create_logins(password: str) -> list[tuple[str, str, str]]:

@@ -26,7 +26,10 @@ def test_a_failed_login_says_so_in_chinese_and_is_audited(world):
     # The county's bureau sees the attempt on its audit page; another county's does not.
     page = Client()
     page.force_login(world.county)
-    assert '<td data-label="操作">登录失败</td>' in page.get("/audit/", {"action": "login_failed"}).content.decode()
+    assert (
+        '<td data-label="操作">登录失败</td>'
+        in page.get("/audit/", {"action": "login_failed"}).content.decode()
+    )
     _login(Client(), "no-such-user", "x")
     assert AuditEntry.objects.get(actor_name="no-such-user").region_code == ""
 

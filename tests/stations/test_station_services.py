@@ -121,3 +121,29 @@ def test_outside_the_scope_is_the_same_chinese_404_as_missing(world):
         return re.sub(r'(X-CSRFToken": |csrfmiddlewaretoken" value=)"[^"]+"', "", page.decode())
 
     assert without_token(outside.content) == without_token(missing.content)
+
+
+def test_retiring_through_the_pages(world):
+    client = Client()
+    client.force_login(world.county)
+    station = world.station_b
+    refused = client.post(
+        f"/stations/{station.pk}/retire/",
+        {"version": station.version, "on_date": "2023-01-01", "reason": "合并"},
+    )
+    assert refused.status_code == 200 and "仍有未撤销的社工点" in refused.content.decode()
+    world.staff_b.point = None
+    client.post(
+        f"/staff/{world.staff_b.pk}/leave/", {"version": world.staff_b.version, "on_date": "2022-12-31"}
+    )
+    point = world.point_b
+    no_reason = client.post(f"/stations/points/{point.pk}/retire/", {"version": 1, "on_date": "2023-01-01"})
+    assert "撤销原因：这个字段是必填项。" in no_reason.content.decode()
+    done = client.post(
+        f"/stations/points/{point.pk}/retire/", {"version": 1, "on_date": "2023-01-01", "reason": "村委合并"}
+    )
+    assert done.status_code == 302 and done.url == f"/stations/{station.pk}/"
+    point.refresh_from_db()
+    assert (point.retired_on, point.retired_reason) == (date(2023, 1, 1), "村委合并")
+    page = client.get(f"/stations/{station.pk}/").content.decode()
+    assert "已撤销" in page and "B点" in page  # kept, shown as retired

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -116,16 +118,13 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def station_retire(request: HttpRequest, pk: int) -> HttpResponse:
-    station = get_station_for_user(request.user, pk)
-    require_manage_org(request.user)
-    form = RetireForm(request.POST or None, initial={"version": station.version})
+def _retire(request: HttpRequest, site, retire, *, title: str, done) -> HttpResponse:
+    """The retire form of a station or a point: a date and a reason, then the service."""
+    form = RetireForm(request.POST or None, initial={"version": site.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.station_retire(
+            retire(
                 actor=request.user,
-                station=station,
                 version=form.cleaned_data["version"],
                 on_date=form.cleaned_data["on_date"],
                 reason=form.cleaned_data["reason"],
@@ -133,19 +132,21 @@ def station_retire(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"已撤销{station.name}。")
-            return redirect(station)
+            messages.success(request, f"已{title}。")
+            return redirect(done)
     return render(
         request,
         "core/form.html",
-        {
-            "form": form,
-            "title": f"撤销社工站：{station.name}",
-            "back": station,
-            "submit": "确认撤销",
-            "danger": True,
-        },
+        {"form": form, "title": title, "back": site, "submit": "确认撤销", "danger": True},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def station_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    station = get_station_for_user(request.user, pk)
+    require_manage_org(request.user)
+    retire = partial(services.station_retire, station=station)
+    return _retire(request, station, retire, title=f"撤销社工站：{station.name}", done=station)
 
 
 @require_http_methods(["GET", "POST"])
@@ -205,29 +206,5 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def point_retire(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request.user, pk)
     require_manage_org(request.user)
-    form = RetireForm(request.POST or None, initial={"version": point.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.point_retire(
-                actor=request.user,
-                point=point,
-                version=form.cleaned_data["version"],
-                on_date=form.cleaned_data["on_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已撤销社工点：{point.name}。")
-            return redirect(point.station)
-    return render(
-        request,
-        "core/form.html",
-        {
-            "form": form,
-            "title": f"撤销社工点：{point.name}",
-            "back": point,
-            "submit": "确认撤销",
-            "danger": True,
-        },
-    )
+    retire = partial(services.point_retire, point=point)
+    return _retire(request, point, retire, title=f"撤销社工点：{point.name}", done=point.station)

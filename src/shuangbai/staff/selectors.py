@@ -52,3 +52,24 @@ def station_heads(station_ids: list[int]) -> dict[int, Staff]:
         station_id__in=station_ids, position=Position.HEAD, kind=Kind.WORKER
     )
     return {staff.station_id: staff for staff in heads}
+
+
+def placement_choices(user: User, station=None) -> dict[str, QuerySet]:
+    """The stations and points a user may place a worker at (the points of `station` only, when given)."""
+    from shuangbai.stations.models import Point, Station
+
+    points = Point.objects.visible_to(user).active().select_related("station")
+    if station is not None:
+        points = points.filter(station=station)
+    return {"stations": Station.objects.visible_to(user).active().order_by("region_code"), "points": points}
+
+
+def supervisor_choices(user: User) -> dict[str, QuerySet]:
+    """The regions a supervisor may belong to and the stations they may supervise, in the user's scope."""
+    from shuangbai.regions.models import Level, Region
+    from shuangbai.stations.models import Station
+
+    return {
+        "regions": Region.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY]),
+        "stations": Station.objects.visible_to(user).active().select_related("town").order_by("region_code"),
+    }

@@ -9,8 +9,6 @@ from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_manage_org, require_personal_data
-from shuangbai.regions.models import Level, Region
-from shuangbai.stations.models import Point, Station
 from shuangbai.stations.selectors import get_station_for_user
 
 from . import services
@@ -23,15 +21,7 @@ from .forms import (
     SupervisorCreateForm,
 )
 from .models import Kind, StaffStatus
-from .selectors import get_staff_for_user, staff_history, staff_list
-
-
-def _placement_choices(user, station=None):
-    stations = Station.objects.visible_to(user).active().order_by("region_code")
-    points = Point.objects.visible_to(user).active().select_related("station")
-    if station is not None:
-        points = points.filter(station=station)
-    return {"stations": stations, "points": points}
+from .selectors import get_staff_for_user, placement_choices, staff_history, staff_list, supervisor_choices
 
 
 @require_GET
@@ -86,7 +76,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = StaffCreateForm(
         request.POST or None,
         initial={"station": station, "position": "worker", "qualification": "none"},
-        **_placement_choices(request.user, station),
+        **placement_choices(request.user, station),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +117,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     form = StaffMoveForm(
         request.POST or None,
         initial={"version": person.version, "station": person.station_id, "position": person.position},
-        **_placement_choices(request.user),
+        **placement_choices(request.user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -187,12 +177,8 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 def create_supervisor(request: HttpRequest) -> HttpResponse:
     require_personal_data(request.user)
     require_manage_org(request.user)
-    regions = Region.objects.visible_to(request.user).filter(level__in=[Level.CITY, Level.COUNTY])
-    stations = (
-        Station.objects.visible_to(request.user).active().select_related("town").order_by("region_code")
-    )
     form = SupervisorCreateForm(
-        request.POST or None, regions=regions, stations=stations, initial={"qualification": "social_worker"}
+        request.POST or None, **supervisor_choices(request.user), initial={"qualification": "social_worker"}
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -33,7 +33,7 @@ def test_synth_builds_a_consistent_province_fraction(db):
         synth_build(0.01, seed=7)
 
 
-def test_the_same_seed_gives_the_same_data(django_db_blocker, db):
+def test_the_same_seed_gives_the_same_data(db):
     synth_build(0.005, seed=3)
     first = _fingerprint()
     Assignment.objects.all().delete()

@@ -263,38 +263,46 @@ def synth_build(scale: float, *, seed: int = 1) -> dict:
     worker_points = sorted(
         rng.sample(range(len(points)), min(len(points), staff_target - len(stations))),
     )
-    staff: list[Staff] = []
-    for station in stations:
-        staff.append(
-            Staff(
-                kind=Kind.WORKER,
-                name=names.person(),
-                gender=rng.choice((Gender.FEMALE, Gender.FEMALE, Gender.MALE)),
-                phone=_mobile(rng),
-                qualification=_pick_qualification(rng),
-                hired_on=_day_after(station.opened_on, rng, 90),
-                status=StaffStatus.IN_POST,
-                station_id=station.pk,
-                point_id=None,
-                position=Position.HEAD,
-                region_code=station.region_code,
-            )
+
+    def hire(
+        *, station_id: int, point_id: int | None, position: str, region_code: str, opened_on, within: int
+    ):
+        # Draws from rng in one fixed order (name, gender, phone, qualification, hire date): determinism.
+        return Staff(
+            kind=Kind.WORKER,
+            name=names.person(),
+            gender=rng.choice((Gender.FEMALE, Gender.FEMALE, Gender.MALE)),
+            phone=_mobile(rng),
+            qualification=_pick_qualification(rng),
+            hired_on=_day_after(opened_on, rng, within),
+            status=StaffStatus.IN_POST,
+            station_id=station_id,
+            point_id=point_id,
+            position=position,
+            region_code=region_code,
         )
+
+    staff: list[Staff] = [
+        hire(
+            station_id=station.pk,
+            point_id=None,
+            position=Position.HEAD,
+            region_code=station.region_code,
+            opened_on=station.opened_on,
+            within=90,
+        )
+        for station in stations
+    ]
     for index in worker_points:
         point = points[index]
         staff.append(
-            Staff(
-                kind=Kind.WORKER,
-                name=names.person(),
-                gender=rng.choice((Gender.FEMALE, Gender.FEMALE, Gender.MALE)),
-                phone=_mobile(rng),
-                qualification=_pick_qualification(rng),
-                hired_on=_day_after(point.opened_on, rng, 365),
-                status=StaffStatus.IN_POST,
+            hire(
                 station_id=point.station_id,
                 point_id=point.pk,
                 position=Position.WORKER,
                 region_code=point.region_code,
+                opened_on=point.opened_on,
+                within=365,
             )
         )
     Staff.objects.bulk_create(staff, batch_size=BATCH_SIZE)

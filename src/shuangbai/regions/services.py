@@ -113,7 +113,7 @@ def _validate(rows: list[RegionRow]) -> tuple[list[str], dict[str, Level]]:
         where = f"第{row.line}行"
         level = levels[row.code]
         if not row.parent_code:
-            if level != Level.PROVINCE and not Region.objects.filter(code=row.code).exists():
+            if level != Level.PROVINCE:
                 errors.append(f"{where}：{row.name}（{row.code}）不是省级，却没有上级代码")
             continue
         parent_level = levels.get(row.parent_code) or existing.get(row.parent_code)

@@ -24,8 +24,7 @@ from .selectors import (
     station_staff,
     villages_for_station,
 )
-
-SITE_FIELDS = ("name", "address", "phone", "opened_on", "status")
+from .services import SITE_FIELDS
 
 
 def _site_initial(site) -> dict:

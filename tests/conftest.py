@@ -4,6 +4,8 @@ Places: the real Yunfu tree (from the package's CSV) plus a second city (广州�
 second province (广西) so that every role has something outside its scope.
 - station_a: 素龙街道 (罗定市, 云浮市) with point_a; station_b: 罗城街道 (罗定市) with point_b
 - station_c: 高峰街道 (云城区, 云浮市); station_d: a town of 广州市; station_e: a town of 广西
+Each station has one household with one beneficiary (household_a / beneficiary_a ...), category 低保对象,
+with a fictional ID number made by `id_number()`.
 People: province, city (云浮市), county (罗定市), head_a and worker_a (station A), worker_b (station B),
 supervisor (assigned to the 罗定市 stations A and B), viewer (云浮市).
 """
@@ -15,10 +17,13 @@ from importlib import resources
 
 import pytest
 
+from shuangbai.core.idnumber import check_char
 from shuangbai.core.models import Role, User
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
+from shuangbai.registry.models import Category
+from shuangbai.registry.services import household_register
 from shuangbai.staff.models import Position
 from shuangbai.staff.services import staff_create
 from shuangbai.stations.services import point_create, station_create
@@ -36,7 +41,23 @@ EXTRA_REGIONS = [
     ("450100000000", "南宁市", "450000000000", "city"),
     ("450102000000", "兴宁区", "450100000000", "county"),
     ("450102001000", "民生街道", "450102000000", "town"),
+    ("440103001201", "沙面村", "440103001000", "village"),
+    ("450102001201", "民生村", "450102001000", "village"),
 ]
+# The village of each station's one beneficiary in the fixture.
+BENEFICIARY_VILLAGES = {
+    "a": "445381002201",
+    "b": "445381001201",
+    "c": "445302002201",
+    "d": "440103001201",
+    "e": "450102001201",
+}
+
+
+def id_number(prefix: str = "445381", birth: str = "19500101", seq: str = "123") -> str:
+    """A fictional ID number that passes the GB 11643 check: region prefix, birth date, sequence, check."""
+    first17 = prefix + birth + seq
+    return first17 + check_char(first17)
 
 
 class World:
@@ -60,6 +81,18 @@ def _station(town_code: str, village_code: str | None, letter: str, world: World
         point=point,
         position=Position.WORKER,
     )
+    household = household_register(
+        actor=None,
+        village=Region.objects.get(code=BENEFICIARY_VILLAGES[letter]),
+        address=f"{letter.upper()}巷1号",
+        head={
+            "name": f"对象{letter.upper()}",
+            "id_number": id_number(town_code[:6], "19480203", f"{ord(letter):03d}"),
+            "categories": [Category.objects.get(code="dibao")],
+        },
+    )
+    setattr(world, f"household_{letter}", household)
+    setattr(world, f"beneficiary_{letter}", household.members.get())
     setattr(world, f"station_{letter}", station)
     setattr(world, f"point_{letter}", point)
     setattr(world, f"staff_{letter}", staff)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shuangbai.regions",
     "shuangbai.stations",
     "shuangbai.staff",
+    "shuangbai.registry",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,26 @@
+"""The categories the seed bulletins name, as the catalogue starts: (code, name, umbrella). The city bureau
+edits the catalogue afterwards; the codes are stable identifiers for imports, the API and reports."""
+
+SEED_CATEGORIES = [
+    ("dibao", "低保对象", "hardship"),
+    ("tekun_institutional", "特困人员（集中供养）", "hardship"),
+    ("tekun_dispersed", "特困人员（分散供养）", "hardship"),
+    ("near_poverty", "低保边缘", "hardship"),
+    ("anti_relapse", "防返贫监测对象", "hardship"),
+    ("temporary_relief", "临时救助对象", "hardship"),
+    ("other_hardship", "其他困难群众", "hardship"),
+    ("orphan", "孤儿", "special"),
+    ("orphan_community", "散居孤儿", "special"),
+    ("unsupported_child", "事实无人抚养儿童", "special"),
+    ("left_behind_child", "留守儿童", "special"),
+    ("child_in_difficulty", "困境儿童", "special"),
+    ("left_behind_elderly", "留守老人", "special"),
+    ("empty_nest_elderly", "空巢老人", "special"),
+    ("living_alone_elderly", "独居老人", "special"),
+    ("very_old_elderly", "高龄老人", "special"),
+    ("disabled_elderly", "失能/半失能老人", "special"),
+    ("disabled", "残疾人", "special"),
+    ("severely_disabled", "重度残疾人", "special"),
+    ("mental_disorder", "精神障碍患者", "special"),
+    ("woman_in_hardship", "困难妇女", "special"),
+]

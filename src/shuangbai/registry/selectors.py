@@ -1,0 +1,214 @@
+"""Reads of the registry, always starting from `.visible_to(user)`. The list page, its export and the API
+share `beneficiary_list`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from shuangbai.core import idnumber
+from shuangbai.core.crypto import lookup_hash
+from shuangbai.core.models import User
+from shuangbai.core.scoping import code_range, get_visible_or_404
+from shuangbai.regions.models import Level, Region
+
+from .models import Beneficiary, BeneficiaryCategory, Category, Household, ImportRun, Status, Umbrella
+
+TAIL = re.compile(r"^\d{3}[\dXx]$")
+
+
+@dataclass(frozen=True)
+class BeneficiaryFilter:
+    q: str = ""  # a name (or part of one), or the last 4 characters of the ID number
+    region: Region | None = None  # a county, town or village in scope
+    station_id: int | None = None
+    category: Category | None = None
+    umbrella: str = ""
+    status: str = Status.ACTIVE  # "" for all
+    risk_level: str = ""
+    follow_up_level: int | None = None
+    no_id: bool = False
+
+    def describe(self) -> str:
+        """The filter in words, for an export's header line."""
+        parts = []
+        if self.region:
+            parts.append(self.region.name)
+        if self.category:
+            parts.append(f"类别：{self.category.name}")
+        if self.umbrella:
+            parts.append(Umbrella(self.umbrella).label)
+        parts.append(f"状态：{Status(self.status).label}" if self.status else "状态：全部")
+        if self.risk_level:
+            parts.append(f"风险：{self.risk_level}")
+        if self.follow_up_level:
+            parts.append(f"跟进级别：{self.follow_up_level}")
+        if self.no_id:
+            parts.append("无身份证号")
+        if self.q:
+            parts.append(f"检索：{self.q}")
+        return "；".join(parts)
+
+
+def looks_like_full_id(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{17}[\dXx]|\d{15}", text.strip()))
+
+
+def _in_region(queryset: QuerySet, region: Region) -> QuerySet:
+    low, high = code_range(region.prefix)
+    return queryset.filter(region_code__gte=low, region_code__lte=high)
+
+
+def beneficiary_list(user: User, filters: BeneficiaryFilter = BeneficiaryFilter()) -> QuerySet[Beneficiary]:
+    people = Beneficiary.objects.visible_to(user).current()
+    if filters.status:
+        people = people.filter(status=filters.status)
+    if filters.region is not None:
+        people = _in_region(people, filters.region)
+    if filters.station_id:
+        people = people.filter(station_id=filters.station_id)
+    if filters.category is not None:
+        people = people.filter(
+            Exists(BeneficiaryCategory.objects.filter(beneficiary=OuterRef("pk"), category=filters.category))
+        )
+    if filters.umbrella:
+        people = people.filter(
+            Exists(
+                BeneficiaryCategory.objects.filter(
+                    beneficiary=OuterRef("pk"), category__umbrella=filters.umbrella
+                )
+            )
+        )
+    if filters.risk_level:
+        people = people.filter(risk_level=filters.risk_level)
+    if filters.follow_up_level:
+        people = people.filter(follow_up_level=filters.follow_up_level)
+    if filters.no_id:
+        people = people.filter(id_hash__isnull=True)
+    q = filters.q.strip()
+    if q:
+        if TAIL.match(q):
+            people = people.filter(id_tail=q.upper())
+        elif looks_like_full_id(q):
+            try:
+                people = people.filter(id_hash=lookup_hash(idnumber.parse(q).number))
+            except Exception:
+                people = people.none()
+        else:
+            people = people.filter(name__contains=q)
+    return people.select_related("household", "station", "point").prefetch_related("categories")
+
+
+def beneficiary_by_id_number(user: User, id_number: str) -> Beneficiary | None:
+    """Exact look-up by a full ID number, within the user's scope (the number is hashed, never stored)."""
+    facts = idnumber.parse(id_number)
+    return Beneficiary.objects.visible_to(user).filter(id_hash=lookup_hash(facts.number)).first()
+
+
+def category_counts(
+    user: User, *, region: Region | None = None, station_id: int | None = None
+) -> list[tuple[Category, int]]:
+    """Beneficiaries in register per category in the user's scope (a person in two categories counts in
+    both): one grouped index scan of the links."""
+    links = BeneficiaryCategory.objects.visible_to(user).filter(active=True)
+    if region is not None:
+        links = _in_region(links, region)
+    if station_id:
+        links = links.filter(station_id=station_id)
+    counts = dict(links.values("category_id").annotate(n=Count("id")).values_list("category_id", "n"))
+    return [(category, counts.get(category.pk, 0)) for category in Category.objects.all()]
+
+
+def umbrella_counts(
+    user: User, *, region: Region | None = None, station_id: int | None = None
+) -> dict[str, int]:
+    """Distinct beneficiaries in register under 困难群众 and under 特殊群体 (one person may be in both)."""
+    links = BeneficiaryCategory.objects.visible_to(user).filter(active=True)
+    if region is not None:
+        links = _in_region(links, region)
+    if station_id:
+        links = links.filter(station_id=station_id)
+    rows = links.values("category__umbrella").annotate(n=Count("beneficiary_id", distinct=True))
+    counts = {row["category__umbrella"]: row["n"] for row in rows}
+    return {umbrella.value: counts.get(umbrella.value, 0) for umbrella in Umbrella}
+
+
+def get_beneficiary_for_user(user: User, pk: int) -> Beneficiary:
+    return get_visible_or_404(
+        Beneficiary.objects.select_related(
+            "household", "household__village", "station", "point", "registered_by", "merged_into"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def get_household_for_user(user: User, pk: int) -> Household:
+    return get_visible_or_404(Household.objects.select_related("village", "station", "point"), user, pk=pk)
+
+
+def household_members(household: Household) -> QuerySet[Beneficiary]:
+    return household.members.current().prefetch_related("categories").order_by("-relation", "birth_date", "id")
+
+
+def village_choices(user: User) -> QuerySet[Region]:
+    """Villages a user may register households in: in scope, with an active station in their town."""
+    from shuangbai.stations.models import Station
+
+    towns = Station.objects.visible_to(user).active().values_list("region_code", flat=True)
+    prefixes = sorted({code[:9] for code in towns})
+    villages = Region.objects.visible_to(user).filter(level=Level.VILLAGE)
+    condition = Q()
+    for prefix in prefixes:
+        low, high = code_range(prefix)
+        condition |= Q(code__gte=low, code__lte=high)
+    return villages.filter(condition).select_related("parent") if prefixes else villages.none()
+
+
+def filter_regions(user: User) -> QuerySet[Region]:
+    """Counties, towns and villages a user may narrow the list to."""
+    return Region.objects.visible_to(user).filter(level__in=[Level.COUNTY, Level.TOWN, Level.VILLAGE])
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    name: str
+    birth_date: date
+    village: str
+    members: list[Beneficiary]
+
+
+def likely_duplicates(user: User, *, limit: int = 100) -> list[DuplicateGroup]:
+    """Records in scope sharing name, birth date and village: perhaps one person registered twice."""
+    people = Beneficiary.objects.visible_to(user).current()
+    keys = list(
+        people.values("name", "birth_date", "region_code")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("region_code", "name")[:limit]
+    )
+    if not keys:
+        return []
+    condition = Q()
+    for key in keys:
+        condition |= Q(name=key["name"], birth_date=key["birth_date"], region_code=key["region_code"])
+    members = people.filter(condition).select_related("household__village", "station").order_by("id")
+    groups: dict[tuple, list[Beneficiary]] = {}
+    for person in members:
+        groups.setdefault((person.region_code, person.name, person.birth_date), []).append(person)
+    return [
+        DuplicateGroup(name=name, birth_date=birth, village=group[0].household.village.name, members=group)
+        for (_, name, birth), group in groups.items()
+    ]
+
+
+def import_runs(user: User) -> QuerySet[ImportRun]:
+    return ImportRun.objects.visible_to(user).filter(actor=user)[:20]
+
+
+def get_import_run_for_user(user: User, pk: int) -> ImportRun:
+    """An import's result is its importer's: anyone else gets the 404 of a missing record."""
+    return get_visible_or_404(ImportRun.objects.filter(actor_id=user.pk), user, pk=pk)

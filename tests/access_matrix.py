@@ -26,8 +26,11 @@ class Route:
     kind: (
         str | None
     )  # what the URL argument points at: station, point, staff, region, town; None: no argument
-    access: str  # read | manage | personal | personal_manage | bureau | self
+    # read | manage | personal | personal_manage | bureau | self | edit | reveal | import | import_read |
+    # catalogue
+    access: str
     query: str | None = None  # for list pages: the query parameter that takes the object
+    scoped: bool = True  # False: shared data (the category catalogue), no "outside" to test
 
 
 ROUTES: dict[str, Route] = {
@@ -52,6 +55,28 @@ ROUTES: dict[str, Route] = {
     "staff:edit": Route("staff", "personal_manage"),
     "staff:move": Route("staff", "personal_manage"),
     "staff:leave": Route("staff", "personal_manage"),
+    "registry:index": Route("region", "personal", query="region"),
+    "registry:export": Route("region", "personal", query="region"),
+    "registry:lookup": Route(None, "personal"),
+    "registry:stats": Route("region", "read", query="region"),
+    "registry:duplicates": Route(None, "personal"),
+    "registry:detail": Route("beneficiary", "personal"),
+    "registry:edit": Route("beneficiary", "edit"),
+    "registry:exit": Route("beneficiary", "edit"),
+    "registry:reinstate": Route("beneficiary", "edit"),
+    "registry:reveal": Route("beneficiary", "reveal"),
+    "registry:merge": Route("beneficiary", "edit"),
+    "registry:household_create": Route(None, "edit"),
+    "registry:household": Route("household", "personal"),
+    "registry:household_edit": Route("household", "edit"),
+    "registry:member_create": Route("household", "edit"),
+    "registry:categories": Route(None, "read"),
+    "registry:category_create": Route(None, "catalogue"),
+    "registry:category_edit": Route("category", "catalogue", scoped=False),
+    "registry:import": Route("region", "import", query="into"),
+    "registry:import_template": Route(None, "import"),
+    "registry:import_result": Route("import", "import_read"),
+    "registry:import_errors": Route("import", "import_read"),
 }
 
 # For each person of the `world` fixture: the letter of a station inside and one outside their scope.
@@ -66,6 +91,8 @@ INSIDE_OUTSIDE = {
     "viewer": ("c", "d"),
 }
 BUREAU = {"province", "city", "county"}
+CATALOGUE = {"province", "city"}
+REVEAL = BUREAU | {"head_a"}  # and import: bureau roles and station heads
 
 
 def served_route_names(urlconf=None) -> set[str]:
@@ -89,12 +116,55 @@ def served_route_names(urlconf=None) -> set[str]:
     return names
 
 
-def _object_arg(world, kind: str, letter: str):
+def unlisted_routes(routes: dict[str, Route] = ROUTES, urlconf=None) -> list[str]:
+    served = served_route_names(urlconf)
+    return [
+        f"{name}: served but not in the access matrix (add it to ROUTES)"
+        for name in sorted(served - set(routes) - set(UNCHECKED))
+    ]
+
+
+def _import_run(world, letter: str, owner) -> int:
+    """A failed import (so with an error file) into station `letter`'s town. Import results are their
+    importer's alone: inside, `owner` made it (roles that cannot import are refused before the look-up, so any
+    run will do for them); outside, somebody else did."""
+    from shuangbai.registry.ledger import import_ledger
+
+    from shuangbai.core.models import User
+    from shuangbai.registry.services import IMPORT_ROLES
+
+    if owner is None or owner.role not in IMPORT_ROLES:
+        from shuangbai.regions.models import Region
+
+        owner = User.objects.filter(username="root").first() or User.objects.create_superuser(
+            "root", role="province", scope_region=Region.objects.get(code="440000000000")
+        )
+    key = f"_import_{letter}_{owner.username}"
+    if not hasattr(world, key):
+        station = getattr(world, f"station_{letter}")
+        run = import_ledger(actor=owner, data=BAD_LEDGER_CSV, filename="台账.csv", into=station.town)
+        assert run.error_file, "the matrix needs a failed import with an error file"
+        setattr(world, key, run.pk)
+    return getattr(world, key)
+
+
+BAD_LEDGER_CSV = "姓名,身份证号,镇（街）,村（居）,类别1\n,123,无此镇,无此村,无此类别\n".encode()
+
+
+def _object_arg(world, kind: str, letter: str, owner=None):
     station = getattr(world, f"station_{letter}")
+    if kind == "import":
+        return _import_run(world, letter, owner)
+    if kind == "category":
+        from shuangbai.registry.models import Category
+
+        return Category.objects.get(code="dibao").pk
     return {
         "station": station.pk,
         "point": getattr(world, f"point_{letter}").pk,
         "staff": getattr(world, f"staff_{letter}").pk,
+        "beneficiary": getattr(world, f"beneficiary_{letter}").pk,
+        "household": getattr(world, f"household_{letter}").pk,
         "region": station.town.code,
         "town": station.town.code,
     }[kind]
@@ -108,6 +178,9 @@ def _url(name: str, route: Route, arg, urlconf=None) -> str:
     return reverse(name, args=[arg], urlconf=urlconf)
 
 
+WRITE_ACCESS = {"manage", "personal_manage", "self", "edit", "reveal", "import", "catalogue"}
+
+
 def expected_inside(username: str, route: Route) -> set[int]:
     bureau = username in BUREAU
     personal = username != "viewer"
@@ -118,15 +191,19 @@ def expected_inside(username: str, route: Route) -> set[int]:
         "manage": {200} if bureau else {403},
         "personal": {200} if personal else {404},
         "personal_manage": ({200} if bureau else {403}) if personal else {404},
+        "edit": ({403} if username == "supervisor" else {200}) if personal else {404},
+        "reveal": ({200} if username in REVEAL else {403}) if personal else {404},
+        "import": ({200} if username in REVEAL else {403}) if personal else {404},
+        # GET only; an import's result is its importer's alone, and only importers have any
+        "import_read": {200} if username in REVEAL else {404},
+        "catalogue": {200} if username in CATALOGUE else {403},
     }[route.access]
 
 
 def check_matrix(world, routes: dict[str, Route] = ROUTES, urlconf=None) -> list[str]:
     """Every failure as a sentence; an empty list means the matrix holds."""
-    failures = []
+    failures = unlisted_routes(routes, urlconf)
     served = served_route_names(urlconf)
-    for name in sorted(served - set(routes) - set(UNCHECKED)):
-        failures.append(f"{name}: served but not in the access matrix (add it to ROUTES)")
     anonymous = Client()
     for name, route in routes.items():
         if name not in served:
@@ -142,18 +219,19 @@ def check_matrix(world, routes: dict[str, Route] = ROUTES, urlconf=None) -> list
         for name, route in routes.items():
             if name not in served:
                 continue
-            arg_in = _object_arg(world, route.kind, inside) if route.kind else None
+            user = getattr(world, username)
+            arg_in = _object_arg(world, route.kind, inside, owner=user) if route.kind else None
             url = _url(name, route, arg_in, urlconf)
             status = client.get(url).status_code
             if status not in expected_inside(username, route):
                 failures.append(
                     f"{username} GET {url} (inside): {status}, expected {expected_inside(username, route)}"
                 )
-            if route.kind is None:
+            if route.kind is None or not route.scoped:
                 continue
             url = _url(name, route, _object_arg(world, route.kind, outside), urlconf)
             # POST too where the view takes it: a view must not check the scope only on GET.
-            methods = ("get", "post") if route.access in {"manage", "personal_manage", "self"} else ("get",)
+            methods = ("get", "post") if route.access in WRITE_ACCESS else ("get",)
             for method in methods:
                 status = getattr(client, method)(url).status_code
                 if status != 404:

@@ -14,5 +14,6 @@ urlpatterns = [
     path("regions/", include("shuangbai.regions.urls")),
     path("stations/", include("shuangbai.stations.urls")),
     path("staff/", include("shuangbai.staff.urls")),
+    path("registry/", include("shuangbai.registry.urls")),
     path("admin/", admin.site.urls),
 ]

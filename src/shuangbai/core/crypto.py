@@ -49,6 +49,24 @@ def decrypt(token: str) -> str:
     return aead.decrypt(raw[:12], raw[12:], None).decode()
 
 
+FILE_MAGIC = b"SBG1"  # format version of encrypted files: magic, 12-byte nonce, ciphertext + tag
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content encrypted at rest (AES-GCM, the field key); the magic is bound in as associated data."""
+    aead, _ = _keys(settings.FIELD_ENCRYPTION_KEY)
+    nonce = os.urandom(12)
+    return FILE_MAGIC + nonce + aead.encrypt(nonce, data, FILE_MAGIC)
+
+
+def decrypt_bytes(data: bytes) -> bytes:
+    if not data.startswith(FILE_MAGIC):
+        raise ValueError("unknown encrypted file format")
+    aead, _ = _keys(settings.FIELD_ENCRYPTION_KEY)
+    start = len(FILE_MAGIC)
+    return aead.decrypt(data[start : start + 12], data[start + 12 :], FILE_MAGIC)
+
+
 def lookup_hash(text: str) -> str:
     """HMAC-SHA256 of a normalised value: equal values give equal hashes, for unique constraints and look-up."""
     _, key = _keys(settings.FIELD_ENCRYPTION_KEY)

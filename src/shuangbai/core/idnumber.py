@@ -21,8 +21,7 @@ CHECK_CHARS = "10X98765432"
 
 # Province-level codes of GB/T 2260 (including 71 台湾, 81 香港, 82 澳门 as printed on residence permits).
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 "
-    "71 81 82".split()
+    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"]
 )
 EARLIEST_BIRTH = date(1890, 1, 1)
 
@@ -39,14 +38,14 @@ def check_char(first17: str) -> str:
 
 
 def normalise(raw: object) -> str:
-    """Spaces and full-width characters out, x upper-cased. Numbers Excel stored as numbers come as int/float."""
-    if isinstance(raw, float):
-        raw = f"{raw:.0f}"
+    """Spaces and full-width characters out, x upper-cased."""
     text = str(raw or "").strip().translate(_FULL_WIDTH).replace(" ", "").upper()
     return text
 
 
-_FULL_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｘ": "X", "ｘ": "X", "\u3000": " "})
+_FULL_WIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)} | {"Ｘ": "X", "ｘ": "X", "\u3000": " "}
+)
 
 
 def upgrade_15(number: str) -> str:
@@ -57,17 +56,22 @@ def upgrade_15(number: str) -> str:
 
 def parse(raw: object, *, today: date | None = None) -> IdFacts:
     """The facts of a valid ID number, or a ValidationError in Chinese saying what is wrong with it."""
+    if isinstance(raw, float) and raw.is_integer() and raw < 1e15:
+        raw = f"{raw:.0f}"  # a first-generation 15-digit number keeps its digits as an Excel number
+    if isinstance(raw, float) or re.fullmatch(r"\d(\.\d+)?E\+\d+", str(raw).strip(), re.IGNORECASE):
+        # Excel keeps 15 significant digits of a number: an 18-digit number stored as one has lost its last.
+        raise ValidationError(
+            "身份证号被 Excel 存成了数字，末几位已丢失，请将该列设为“文本”格式后重新录入。", code="id_number"
+        )
     number = normalise(raw)
     if re.fullmatch(r"\d{15}", number):
         number = upgrade_15(number)
-    if not re.fullmatch(r"\d{17}[\dX]", number):
-        if re.fullmatch(r"\d\.\d+E\+\d+", number) or (isinstance(raw, float) and len(number) >= 16):
-            raise ValidationError(
-                "身份证号被 Excel 存成了数字，末几位已丢失，请将该列设为“文本”格式后重新录入。", code="id_number"
-            )
+    if len(number) != 18:
         raise ValidationError(
             f"身份证号应为18位（前17位数字，最后一位数字或X），现为{len(number)}位。", code="id_number"
         )
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError("身份证号只能由数字组成，最后一位可以是X。", code="id_number")
     if number[:2] not in PROVINCE_CODES:
         raise ValidationError(f"身份证号前两位“{number[:2]}”不是有效的省级行政区划代码。", code="id_number")
     try:

@@ -205,9 +205,7 @@ class Beneficiary(VersionedModel):
     categories = models.ManyToManyField(
         Category, verbose_name="类别", through="BeneficiaryCategory", related_name="beneficiaries"
     )
-    disability_type = models.CharField(
-        "残疾类别", max_length=12, choices=DisabilityType.choices, blank=True
-    )
+    disability_type = models.CharField("残疾类别", max_length=12, choices=DisabilityType.choices, blank=True)
     disability_grade = models.PositiveSmallIntegerField(
         "残疾等级", choices=DISABILITY_GRADES, null=True, blank=True
     )
@@ -298,7 +296,11 @@ class Beneficiary(VersionedModel):
         return bool(self.id_hash)
 
     def age_on(self, day) -> int:
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
 
 class BeneficiaryCategoryQuerySet(ScopedQuerySet):
@@ -327,6 +329,9 @@ class BeneficiaryCategory(models.Model):
             models.Index(fields=["station", "active", "category"], name="bcat_station"),
             models.Index(fields=["category", "active", "region_code"], name="bcat_region"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary_id}:{self.category_id}"
 
 
 class ImportStatus(models.TextChoices):

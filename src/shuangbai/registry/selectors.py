@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from shuangbai.core import idnumber
 from shuangbai.core.crypto import lookup_hash
@@ -15,7 +15,16 @@ from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, get_visible_or_404
 from shuangbai.regions.models import Level, Region
 
-from .models import Beneficiary, BeneficiaryCategory, Category, Household, ImportRun, Status, Umbrella
+from .models import (
+    Beneficiary,
+    BeneficiaryCategory,
+    Category,
+    Household,
+    ImportRun,
+    Relation,
+    Status,
+    Umbrella,
+)
 
 TAIL = re.compile(r"^\d{3}[\dXx]$")
 
@@ -99,7 +108,7 @@ def beneficiary_list(user: User, filters: BeneficiaryFilter = BeneficiaryFilter(
                 people = people.none()
         else:
             people = people.filter(name__contains=q)
-    return people.select_related("household", "station", "point").prefetch_related("categories")
+    return people.select_related("household__village", "station", "point").prefetch_related("categories")
 
 
 def beneficiary_by_id_number(user: User, id_number: str) -> Beneficiary | None:
@@ -151,7 +160,8 @@ def get_household_for_user(user: User, pk: int) -> Household:
 
 
 def household_members(household: Household) -> QuerySet[Beneficiary]:
-    return household.members.current().prefetch_related("categories").order_by("-relation", "birth_date", "id")
+    head_first = Case(When(relation=Relation.HEAD, then=Value(0)), default=Value(1))
+    return household.members.current().prefetch_related("categories").order_by(head_first, "birth_date", "id")
 
 
 def village_choices(user: User) -> QuerySet[Region]:
@@ -212,3 +222,47 @@ def import_runs(user: User) -> QuerySet[ImportRun]:
 def get_import_run_for_user(user: User, pk: int) -> ImportRun:
     """An import's result is its importer's: anyone else gets the 404 of a missing record."""
     return get_visible_or_404(ImportRun.objects.filter(actor_id=user.pk), user, pk=pk)
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    registered: int = 0
+    hardship: int = 0
+    special: int = 0
+
+
+def region_breakdown(user: User, region: Region | None) -> list[RegionRow]:
+    """Per child region of `region` (or of the user's top region): beneficiaries in register, and those under
+    each umbrella (distinct people), from one grouped query on the links."""
+    from django.db.models.functions import Substr
+
+    from shuangbai.regions.models import CHILD_LEVEL, PREFIX_LENGTH
+    from shuangbai.regions.selectors import top_regions_for_user
+
+    if region is None:
+        tops = top_regions_for_user(user)
+        if len(tops) != 1:
+            return []
+        region = tops[0]
+    child_level = CHILD_LEVEL.get(Level(region.level))
+    if child_level is None:
+        return []
+    length = PREFIX_LENGTH[child_level]
+    links = _in_region(BeneficiaryCategory.objects.visible_to(user).filter(active=True), region)
+    grouped = links.annotate(child=Substr("region_code", 1, length))
+    totals = dict(
+        grouped.values("child").annotate(n=Count("beneficiary_id", distinct=True)).values_list("child", "n")
+    )
+    by_umbrella = grouped.values("child", "category__umbrella").annotate(
+        n=Count("beneficiary_id", distinct=True)
+    )
+    rows = {
+        child.prefix: RegionRow(child, registered=totals.get(child.prefix, 0))
+        for child in Region.objects.visible_to(user).filter(parent=region).order_by("code")
+    }
+    for item in by_umbrella:
+        row = rows.get(item["child"])
+        if row is not None:
+            setattr(row, item["category__umbrella"], item["n"])
+    return list(rows.values())

@@ -78,9 +78,13 @@ def identity(
         facts = idnumber.parse(id_number)
         errors = {}
         if gender and gender != facts.gender:
-            errors["gender"] = f"性别与身份证号不符（身份证号显示为{'男' if facts.gender == 'M' else '女'}）。"
+            errors["gender"] = (
+                f"性别与身份证号不符（身份证号显示为{'男' if facts.gender == 'M' else '女'}）。"
+            )
         if birth_date and birth_date != facts.birth_date:
-            errors["birth_date"] = f"出生日期与身份证号不符（身份证号显示为{facts.birth_date:%Y年%-m月%-d日}）。"
+            errors["birth_date"] = (
+                f"出生日期与身份证号不符（身份证号显示为{facts.birth_date:%Y年%-m月%-d日}）。"
+            )
         if errors:
             raise ValidationError(errors)
         return Identity(
@@ -351,9 +355,17 @@ def beneficiary_update(
         for name, value in (("gender", who.gender), ("birth_date", who.birth_date)):
             before[name] = getattr(beneficiary, name)
             changes[name] = value
-    if "relation" in changes and changes["relation"] == Relation.HEAD != beneficiary.relation:
-        if beneficiary.household.members.current().filter(relation=Relation.HEAD).exclude(pk=beneficiary.pk).exists():
-            raise ValidationError({"relation": "该户已有户主。"})
+    if (
+        "relation" in changes
+        and changes["relation"] == Relation.HEAD != beneficiary.relation
+        and (
+            beneficiary.household.members.current()
+            .filter(relation=Relation.HEAD)
+            .exclude(pk=beneficiary.pk)
+            .exists()
+        )
+    ):
+        raise ValidationError({"relation": "该户已有户主。"})
     if categories is not None:
         new = _active_categories_keeping(beneficiary, categories)
         old = set(beneficiary.categories.all())
@@ -402,7 +414,12 @@ def beneficiary_exit(
         beneficiary,
         actor=actor,
         expected_version=version,
-        changes={"status": Status.EXITED, "exit_reason": reason, "exited_on": on_date, "exit_note": note.strip()},
+        changes={
+            "status": Status.EXITED,
+            "exit_reason": reason,
+            "exited_on": on_date,
+            "exit_note": note.strip(),
+        },
         action=AuditAction.RETIRE,
     )
     _sync_links(beneficiary)
@@ -433,7 +450,9 @@ def beneficiary_reveal_id(*, actor: User, beneficiary: Beneficiary) -> str:
     """The full ID number, for a role allowed to see it; every reveal is audited."""
     if not can_reveal(actor):
         raise PermissionDenied
-    audit_record(actor=actor, action=AuditAction.REVEAL, obj=beneficiary, changes={"身份证号": beneficiary.id_masked})
+    audit_record(
+        actor=actor, action=AuditAction.REVEAL, obj=beneficiary, changes={"身份证号": beneficiary.id_masked}
+    )
     return beneficiary.id_number
 
 
@@ -453,7 +472,11 @@ def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -
     if merge.has_id and not keep.has_id:
         raise ValidationError("请保留有身份证号的那条记录。")
     held = set(keep.category_links.values_list("category_id", flat=True))
-    added = [link.category for link in merge.category_links.select_related("category") if link.category_id not in held]
+    added = [
+        link.category
+        for link in merge.category_links.select_related("category")
+        if link.category_id not in held
+    ]
     _link_categories(keep, added)
     moved = _repoint_history(merge, keep)
     merge.merged_into = keep
@@ -464,7 +487,10 @@ def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -
         actor=actor,
         action=AuditAction.CHANGE,
         obj=keep,
-        changes={"合并": [f"{merge.name}（编号{merge.pk}）", f"并入编号{keep.pk}"], "类别增加": [c.name for c in added]}
+        changes={
+            "合并": [f"{merge.name}（编号{merge.pk}）", f"并入编号{keep.pk}"],
+            "类别增加": [c.name for c in added],
+        }
         | ({"转移记录": moved} if moved else {}),
     )
     return keep
@@ -480,7 +506,9 @@ def _repoint_history(source: Beneficiary, target: Beneficiary) -> dict[str, int]
             continue
         if not relation.one_to_many:
             continue
-        count = model._base_manager.filter(**{relation.field.name: source}).update(**{relation.field.name: target})
+        count = model._base_manager.filter(**{relation.field.name: source}).update(
+            **{relation.field.name: target}
+        )
         if count:
             moved[model._meta.verbose_name] = count
     return moved
@@ -495,9 +523,7 @@ def require_catalogue_role(actor: User) -> None:
 
 
 @transaction.atomic
-def category_create(
-    *, actor: User, code: str, name: str, umbrella: str, sort_order: int = 100
-) -> Category:
+def category_create(*, actor: User, code: str, name: str, umbrella: str, sort_order: int = 100) -> Category:
     require_catalogue_role(actor)
     category = Category(code=code.strip(), name=name.strip(), umbrella=umbrella, sort_order=sort_order)
     category.full_clean()

@@ -34,7 +34,11 @@ def _registry_events(person: Beneficiary) -> Iterable[Event]:
     for merged in person.merged_records.all():
         yield Event(merged.updated_at.date(), "合并", f"重复记录（编号{merged.pk}）并入本记录")
     if person.exited_on:
-        yield Event(person.exited_on, "退出", f"{person.get_exit_reason_display()}{'：' + person.exit_note if person.exit_note else ''}")
+        yield Event(
+            person.exited_on,
+            "退出",
+            f"{person.get_exit_reason_display()}{'：' + person.exit_note if person.exit_note else ''}",
+        )
 
 
 def timeline(person: Beneficiary) -> list[Event]:

@@ -1,0 +1,588 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shuangbai.core.audit import audit_record
+from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import require_personal_data
+from shuangbai.regions.models import Level, Region
+from shuangbai.regions.selectors import get_region_for_user
+
+from . import ledger, services
+from .exports import export_beneficiaries
+from .forms import (
+    BeneficiaryEditForm,
+    CategoryEditForm,
+    CategoryForm,
+    ExitForm,
+    FilterForm,
+    HouseholdCreateForm,
+    HouseholdEditForm,
+    IdLookupForm,
+    ImportForm,
+    MemberForm,
+    PersonForm,
+)
+from .models import Category, Relation, Status
+from .selectors import (
+    BeneficiaryFilter,
+    beneficiary_by_id_number,
+    beneficiary_list,
+    category_counts,
+    filter_regions,
+    get_beneficiary_for_user,
+    get_household_for_user,
+    get_import_run_for_user,
+    household_members,
+    import_runs,
+    likely_duplicates,
+    looks_like_full_id,
+    region_breakdown,
+    umbrella_counts,
+    village_choices,
+)
+from .services import CATALOGUE_ROLES, IMPORT_ROLES, PERSON_FIELDS, can_reveal
+from .timeline import timeline
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_editor(user: User) -> None:
+    """Registering and editing: station roles and bureau roles; a supervisor reads only (403, in scope)."""
+    require_personal_data(user)
+    services.require_can_edit(user)
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _filters(request: HttpRequest) -> tuple[FilterForm, BeneficiaryFilter]:
+    form = FilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    region = get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+    status = data.get("status") or Status.ACTIVE
+    q = (data.get("q") or "").strip()
+    if looks_like_full_id(q):
+        # A full number would sit in the address bar, the history and the server log: look it up by POST.
+        q = ""
+    filters = BeneficiaryFilter(
+        q=q,
+        region=region,
+        category=data.get("category"),
+        umbrella=data.get("umbrella") or "",
+        status="" if status == "all" else status,
+        risk_level=data.get("risk_level") or "",
+        follow_up_level=data.get("follow_up_level"),
+        no_id=bool(data.get("no_id")),
+    )
+    return form, filters
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    form, filters = _filters(request)
+    full_id_typed = looks_like_full_id(request.GET.get("q", ""))
+    page = Paginator(beneficiary_list(request.user, filters), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/beneficiary_list.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "full_id_typed": full_id_typed,
+            "counts": category_counts(request.user, region=filters.region),
+            "umbrellas": umbrella_counts(request.user, region=filters.region),
+            "lookup_form": IdLookupForm(),
+            "regions": filter_regions(request.user).order_by("code")[:2000]
+            if not request.user.scope_station_id
+            else village_choices(request.user),
+            "can_import": request.user.is_superuser or request.user.role in IMPORT_ROLES,
+        },
+    )
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    _, filters = _filters(request)
+    content = export_beneficiaries(
+        actor=request.user, people=beneficiary_list(request.user, filters), description=filters.describe()
+    )
+    return _xlsx_response(content, f"服务对象名单-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@require_http_methods(["GET", "POST"])
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Exact look-up by a full ID number, posted so that the number never appears in a URL."""
+    require_personal_data(request.user)
+    form = IdLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = beneficiary_by_id_number(request.user, form.cleaned_data["id_number"])
+        except ValidationError as error:
+            form.add_error("id_number", error)
+        else:
+            if person is not None:
+                return redirect(person)
+            form.add_error("id_number", "在您的管辖范围内没有登记此身份证号的服务对象。")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": "按身份证号查找", "submit": "查找", "back_url": "registry:index"},
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    person = get_beneficiary_for_user(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person)
+    return render(
+        request,
+        "registry/beneficiary_detail.html",
+        {
+            "person": person,
+            "categories": list(person.categories.all()),
+            "members": [m for m in household_members(person.household) if m.pk != person.pk],
+            "events": timeline(person),
+            "can_reveal": can_reveal(request.user) and person.has_id,
+            "can_edit": request.user.is_superuser or request.user.role not in {"viewer", "supervisor"},
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full ID number, on request, for the roles allowed to see it; each reveal is audited."""
+    require_personal_data(request.user)
+    person = get_beneficiary_for_user(request.user, pk)
+    if not can_reveal(request.user):
+        raise PermissionDenied
+    if not person.has_id:
+        raise Http404
+    if request.method == "POST":
+        number = services.beneficiary_reveal_id(actor=request.user, beneficiary=person)
+        if request.headers.get("HX-Request"):
+            return render(request, "registry/partials/id_number.html", {"number": number})
+        return render(request, "registry/reveal.html", {"person": person, "number": number})
+    return render(request, "registry/reveal.html", {"person": person})
+
+
+def _person_initial(person) -> dict:
+    initial = {name: getattr(person, name) for name in PERSON_FIELDS}
+    return initial | {
+        "version": person.version,
+        "id_number": "",  # never put the number back into a page; left empty means unchanged
+        "no_id_reason": person.no_id_reason,
+        "gender": person.gender,
+        "birth_date": person.birth_date,
+        "categories": [c.pk for c in person.categories.all()],
+        "disability_grade": person.disability_grade or "",
+    }
+
+
+def _category_queryset(person=None):
+    """Active categories, plus the ones a record already holds (retired since), so editing keeps them."""
+    from django.db.models import Q
+
+    if person is None:
+        return Category.objects.filter(active=True)
+    return Category.objects.filter(Q(active=True) | Q(links__beneficiary=person)).distinct()
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    person = get_beneficiary_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = BeneficiaryEditForm(
+        request.POST or None, initial=_person_initial(person), categories=_category_queryset(person)
+    )
+    if person.has_id:
+        form.fields["id_number"].help_text = f"当前：{person.id_masked}。留空表示不修改；填写则替换为新号码。"
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        new_number = data.pop("id_number").strip()
+        identity_changes = {"gender": data.pop("gender") or None, "birth_date": data.pop("birth_date")}
+        no_id_reason = data.pop("no_id_reason")
+        if new_number:
+            identity_changes |= {"id_number": new_number, "no_id_reason": ""}
+        elif not person.has_id:
+            identity_changes["no_id_reason"] = no_id_reason
+        if person.has_id and not new_number:
+            identity_changes = {}  # gender and birth date follow the number on file
+        try:
+            services.beneficiary_update(
+                actor=request.user,
+                beneficiary=person,
+                version=version,
+                categories=data.pop("categories"),
+                **identity_changes,
+                **data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(person)
+    return render(request, "core/form.html", {"form": form, "title": f"编辑：{person.name}", "back": person})
+
+
+@require_http_methods(["GET", "POST"])
+def exit_register(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    person = get_beneficiary_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = ExitForm(
+        request.POST or None, initial={"version": person.version, "on_date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.beneficiary_exit(
+                actor=request.user,
+                beneficiary=person,
+                version=data["version"],
+                reason=data["reason"],
+                on_date=data["on_date"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name}已退出，记录保留。")
+            return redirect(person)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": f"办理退出：{person.name}",
+            "back": person,
+            "submit": "确认退出",
+            "danger": True,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    person = get_beneficiary_for_user(request.user, pk)
+    _require_editor(request.user)
+    from shuangbai.core.forms import VersionedForm
+
+    form = VersionedForm(request.POST or None, initial={"version": person.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.beneficiary_reinstate(
+                actor=request.user, beneficiary=person, version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name}已恢复在册。")
+            return redirect(person)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": f"恢复在册：{person.name}", "back": person, "submit": "确认恢复"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest) -> HttpResponse:
+    _require_editor(request.user)
+    villages = village_choices(request.user).order_by("code")
+    post = request.POST or None
+    household_form = HouseholdCreateForm(post, villages=villages, prefix="hh")
+    person_form = PersonForm(post, prefix="p")
+    if request.method == "POST" and household_form.is_valid() and person_form.is_valid():
+        data = household_form.cleaned_data
+        try:
+            household = services.household_register(
+                actor=request.user,
+                village=data["village"],
+                address=data["address"],
+                phone=data["phone"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                notes=data["notes"],
+                head=_person_data(person_form),
+            )
+        except ValidationError as error:
+            _apply_to_forms(error, household_form, person_form)
+        else:
+            messages.success(request, "已登记新户及户主。可继续添加家庭成员。")
+            return redirect(household)
+    return render(
+        request,
+        "registry/household_form.html",
+        {"household_form": household_form, "person_form": person_form, "title": "登记新户"},
+    )
+
+
+def _person_data(form: PersonForm) -> dict:
+    data = dict(form.cleaned_data)
+    data["gender"] = data["gender"] or ""
+    return data
+
+
+def _apply_to_forms(error: ValidationError, *forms) -> None:
+    """A service error on the form that has the field it names (the first form for errors of no field)."""
+    if not hasattr(error, "error_dict"):
+        forms[0].add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = next((f for f in forms if field in f.fields), forms[-1])
+        target.add_error(field if field in target.fields else None, errors)
+
+
+@require_GET
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    household = get_household_for_user(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=household)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": list(household_members(household)),
+            "can_edit": request.user.is_superuser or request.user.role not in {"viewer", "supervisor"},
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    household = get_household_for_user(request.user, pk)
+    _require_editor(request.user)
+    initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
+    form = HouseholdEditForm(request.POST or None, initial=initial | {"version": household.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.household_update(actor=request.user, household=household, version=version, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(household)
+    return render(request, "core/form.html", {"form": form, "title": "编辑户信息", "back": household})
+
+
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    household = get_household_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = MemberForm(request.POST or None, initial={"relation": Relation.SPOUSE, "follow_up_level": 3})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.beneficiary_register(
+                actor=request.user, household=household, **_person_data(form)
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已添加家庭成员：{person.name}。")
+            return redirect(household)
+    return render(request, "core/form.html", {"form": form, "title": "添加家庭成员", "back": household})
+
+
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    return render(request, "registry/duplicates.html", {"groups": likely_duplicates(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge the record `pk` into another record of its group, chosen on this page."""
+    require_personal_data(request.user)
+    person = get_beneficiary_for_user(request.user, pk)
+    _require_editor(request.user)
+    group = next((g for g in likely_duplicates(request.user) if person in g.members), None)
+    others = [m for m in group.members if m.pk != person.pk] if group else []
+    error = None
+    if request.method == "POST":
+        keep = next((m for m in others if str(m.pk) == request.POST.get("keep")), None)
+        if keep is None:
+            error = "请选择要保留的记录。"
+        else:
+            try:
+                services.beneficiaries_merge(actor=request.user, keep=keep, merge=person)
+            except ValidationError as e:
+                error = "；".join(e.messages)
+            else:
+                messages.success(request, f"已将编号{person.pk}并入编号{keep.pk}，历史记录已转移。")
+                return redirect(keep)
+    return render(request, "registry/merge.html", {"person": person, "others": others, "error": error})
+
+
+@require_GET
+def categories(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "registry/categories.html",
+        {
+            "categories": Category.objects.all(),
+            "can_edit": request.user.is_superuser or request.user.role in CATALOGUE_ROLES,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def category_create(request: HttpRequest) -> HttpResponse:
+    services.require_catalogue_role(request.user)
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.category_create(
+                actor=request.user,
+                code=data["code"],
+                name=data["name"],
+                umbrella=data["umbrella"],
+                sort_order=data["sort_order"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已新增类别：{data['name']}。")
+            return redirect("registry:categories")
+    return render(
+        request, "core/form.html", {"form": form, "title": "新增类别", "back_url": "registry:categories"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    category = get_object_or_404(Category, pk=pk)  # the catalogue is shared, not scoped programme data
+    services.require_catalogue_role(request.user)
+    initial = {
+        "name": category.name,
+        "umbrella": category.umbrella,
+        "sort_order": category.sort_order,
+        "active": category.active,
+    }
+    form = CategoryEditForm(request.POST or None, initial=initial | {"version": category.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.category_update(actor=request.user, category=category, version=version, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("registry:categories")
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": f"编辑类别：{category.name}", "back_url": "registry:categories"},
+    )
+
+
+def _require_importer(user: User) -> None:
+    require_personal_data(user)
+    if not (user.is_superuser or user.role in IMPORT_ROLES):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    initial = {}
+    if request.GET.get("into"):
+        initial["into"] = get_region_for_user(request.user, request.GET["into"])  # scope first: 404 outside
+    elif request.user.scope_region_id:
+        initial["into"] = request.user.scope_region
+    _require_importer(request.user)
+    regions = Region.objects.visible_to(request.user).filter(
+        level__in=[Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN]
+    )
+    if request.user.scope_station_id:
+        regions = regions.filter(code=request.user.scope_station.region_code)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, regions=regions.order_by("code"), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > ledger.MAX_UPLOAD_BYTES:
+            form.add_error(
+                "file",
+                f"文件过大（{upload.size / 1024 / 1024:.1f} MB），上限为 {ledger.MAX_UPLOAD_BYTES // 1024 // 1024} MB。",
+            )
+        else:
+            try:
+                run = ledger.import_ledger(
+                    actor=request.user,
+                    data=upload.read(),
+                    filename=upload.name,
+                    into=form.cleaned_data["into"],
+                    update=form.cleaned_data["update"],
+                )
+            except ledger.LedgerError as error:
+                form.add_error("file", str(error))
+            else:
+                return redirect(run)
+    return render(request, "registry/import.html", {"form": form, "runs": import_runs(request.user)})
+
+
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    return _xlsx_response(ledger.template_workbook(request.user), "服务对象导入模板.xlsx")
+
+
+@require_GET
+def import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_import_run_for_user(request.user, pk)  # the importer's own: 404 for anyone else
+    return render(request, "registry/import_result.html", {"run": run})
+
+
+@require_GET
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_import_run_for_user(request.user, pk)  # the importer's own: 404 for anyone else
+    try:
+        content = ledger.error_file_bytes(run)
+    except FileNotFoundError:
+        raise Http404 from None
+    stem = run.filename.rsplit(".", 1)[0]
+    return _xlsx_response(content, f"{stem}-错误.xlsx")
+
+
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    """Counts only, no personal data: open to every role, the read-only viewer included."""
+    region = get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+    return render(
+        request,
+        "registry/stats.html",
+        {
+            "region": region,
+            "counts": category_counts(request.user, region=region),
+            "umbrellas": umbrella_counts(request.user, region=region),
+            "rows": region_breakdown(request.user, region),
+        },
+    )

@@ -31,10 +31,13 @@ def test_search_by_name(client, world):
     assert "欧阳丽华" in body and "共 1 人" in body
 
 
-def test_a_full_id_number_is_not_searched_from_the_address_bar(client, world):
+def test_a_full_id_number_is_dropped_from_the_address_bar(client, world):
     client.force_login(world.worker_a)
-    body = client.get(reverse("registry:index"), {"q": world.beneficiary_a.id_number}).content.decode()
-    assert "完整身份证号请在" in body
+    number = world.beneficiary_a.id_number
+    response = client.get(reverse("registry:index"), {"q": number, "status": "all"})
+    assert response.status_code == 302 and response["Location"] == "/registry/?status=all"
+    body = client.get(response["Location"]).content.decode()
+    assert "完整身份证号请用" in body and number not in body
 
 
 def test_lookup_by_full_id_number_posts_and_stays_in_scope(client, world):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -45,8 +46,10 @@ def update_versioned(
     expected_version: int,
     changes: dict[str, Any],
     action=AuditAction.CHANGE,
+    redact: Callable[[dict], dict] | None = None,
 ) -> VersionedModel:
-    """Apply `changes` if nobody saved the record since `expected_version` was read; audit what changed."""
+    """Apply `changes` if nobody saved the record since `expected_version` was read; audit what changed
+    (through `redact` first, where the values are personal data the log should not keep in clear)."""
     before = {name: getattr(obj, name) for name in changes}
     for name, value in changes.items():
         setattr(obj, name, value)
@@ -62,6 +65,8 @@ def update_versioned(
     obj.version = expected_version + 1
     obj.updated_at = now
     diff = field_changes(before, changes)
+    if redact is not None:
+        diff = redact(diff)
     if diff:
         audit_record(actor=actor, action=action, obj=obj, changes=diff)
     return obj

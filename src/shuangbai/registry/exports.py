@@ -15,13 +15,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from shuangbai.core.audit import audit_record
+from shuangbai.core.dates import age_on
 from shuangbai.core.masking import mask_phone
 from shuangbai.core.models import AuditAction, User
+from shuangbai.core.spreadsheets import safe_cell
 
 from .models import (
     DISABILITY_GRADES,
@@ -91,10 +92,6 @@ LEVELS = dict(FOLLOW_UP_LEVELS)
 STATUS = dict(Status.choices)
 
 
-def _clean(value):
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def export_beneficiaries(*, actor: User, people: QuerySet[Beneficiary], description: str) -> bytes:
     """The people of `people` (already scoped to `actor` by the selector) as an .xlsx; audited as EXPORT."""
     content, _ = export_beneficiaries_counted(actor=actor, people=people, description=description)
@@ -116,7 +113,7 @@ def export_beneficiaries_counted(
     sheet.freeze_panes = "B3"
     title = WriteOnlyCell(
         sheet,
-        value=_clean(
+        value=safe_cell(
             f"导出人：{actor}（{actor.username}） 导出时间：{now:%Y年%-m月%-d日 %H:%M} 范围：{description}"
         ),
     )
@@ -187,24 +184,24 @@ def _write_chunk(sheet, chunk, category_names, category_order, today) -> int:
         born.number_format = DATE_FORMAT
         registered = WriteOnlyCell(sheet, value=registered_on)
         registered.number_format = DATE_FORMAT
-        age = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+        age = age_on(birth_date, today)
         disability = ""
         if disability_type:
             disability = DISABILITY.get(disability_type, disability_type) + GRADES.get(disability_grade, "")
         categories = sorted(held.get(pk, ()), key=lambda c: category_order.get(c, 0))
         sheet.append(
             [
-                _clean(name),
+                safe_cell(name),
                 id_masked or f"无（{NO_ID.get(no_id_reason, '未填写原因')}）",
                 GENDERS.get(gender, ""),
                 born,
                 age,
                 mask_phone(phone or household_phone or ""),
-                _clean(town or ""),
-                _clean(village or ""),
-                _clean(address or ""),
-                _clean(station or ""),
-                _clean(point or ""),
+                safe_cell(town or ""),
+                safe_cell(village or ""),
+                safe_cell(address or ""),
+                safe_cell(station or ""),
+                safe_cell(point or ""),
                 "、".join(category_names[c] for c in categories),
                 disability,
                 LIVING.get(living_situation, ""),

@@ -1,6 +1,7 @@
 from django import forms
 
 from shuangbai.core.forms import DateInput, VersionedForm
+from shuangbai.core.validators import PHONE_ERROR, PHONE_PATTERN
 from shuangbai.regions.models import Region
 
 from .models import (
@@ -18,13 +19,10 @@ from .models import (
     Umbrella,
 )
 
-PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
-PHONE_ERROR = "电话应为11位手机号码（如13812345678）或带区号的固定电话（如0766-1234567）。"
-
 
 def phone_field(label: str) -> forms.RegexField:
     return forms.RegexField(
-        label=label, regex=PHONE_PATTERN, required=False, error_messages={"invalid": PHONE_ERROR}
+        label=label, regex=f"^({PHONE_PATTERN})$", required=False, error_messages={"invalid": PHONE_ERROR}
     )
 
 

@@ -36,7 +36,6 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -46,6 +45,8 @@ from shuangbai.core.audit import audit_record, current_ip, field_changes
 from shuangbai.core.crypto import decrypt_bytes, encrypt_bytes
 from shuangbai.core.models import AuditAction, AuditEntry, User
 from shuangbai.core.scoping import code_range, scope_of
+from shuangbai.core.spreadsheets import clean_text
+from shuangbai.core.validators import PHONE_ERROR, normalise_phone
 from shuangbai.regions.models import Level, Region
 from shuangbai.stations.models import Point, Station
 
@@ -66,7 +67,7 @@ from .models import (
     RiskLevel,
     Status,
 )
-from .services import IMPORT_ROLES, SENSITIVE_FIELDS, identity, registered_elsewhere_message
+from .services import IMPORT_ROLES, identity, redact_changes, registered_elsewhere_message
 
 logger = logging.getLogger(__name__)
 
@@ -230,8 +231,6 @@ ENUMS = {
 }
 MAX_LENGTHS = {"name": 50, "address": 200, "guardian_name": 50, "guardian_relation": 20}
 
-MOBILE = re.compile(r"1\d{10}")
-LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
 DATE_TEXT = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 )
@@ -294,12 +293,10 @@ def _date(value: Any) -> date:
 
 
 def _phone(value: Any) -> str:
-    text = _text(value).replace(" ", "")
-    if text.startswith("+86"):
-        text = text[3:]
-    if MOBILE.fullmatch(text) or LANDLINE.fullmatch(text):
+    text = normalise_phone(_text(value))
+    if text:
         return text
-    raise _CellError(f"“{_text(value)}”不是有效的电话号码（手机号为1开头的11位数字，固定电话如0766-1234567）")
+    raise _CellError(f"“{_text(value)}”不是有效的电话号码：{PHONE_ERROR}")
 
 
 def _enum(key: str, value: Any) -> Any:
@@ -685,7 +682,7 @@ class _Checker:
 
     def _check(self, row: _Row, cells: dict[str, Any]) -> None:
         given = row.given
-        name = _clean(_text(cells.get("name")))
+        name = clean_text(_text(cells.get("name")))
         if not name and not row.has("name"):
             row.add("name", "必填")
         given["name"] = name
@@ -721,8 +718,8 @@ class _Checker:
                     row.add(key, str(error))
         for key in ("guardian_name", "guardian_relation", "health_notes", "notes"):
             if key in cells:
-                given[key] = _clean(_text(cells[key]))
-        row.address = _clean(_text(cells.get("address")))
+                given[key] = clean_text(_text(cells[key]))
+        row.address = clean_text(_text(cells.get("address")))
         row.household = _text(cells.get("household"))
         for key, limit in MAX_LENGTHS.items():
             value = row.address if key == "address" else given.get(key, "")
@@ -919,10 +916,6 @@ class _Checker:
                 )
                 for row in rows:
                     row.add("household", message)
-
-
-def _clean(text: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -1182,9 +1175,7 @@ class _Writer:
                     if key in diff:
                         setattr(person, key, row.given[key])
                         changed_fields.add(key)
-                for key, text in SENSITIVE_FIELDS.items():
-                    if key in diff:
-                        diff[key] = [None, text]
+                diff = redact_changes(diff)
                 person.version += 1
                 person.updated_at = now
                 to_save.append(person)
@@ -1362,7 +1353,7 @@ def _error_workbook(source: _Source, errors: dict[int, list[str]]) -> bytes:
         for index in keep:
             value = values[index] if index < len(values) else None
             if isinstance(value, str):
-                value = _clean(value)
+                value = clean_text(value)
             if problems or line == source.header_line or isinstance(value, date):
                 value = WriteOnlyCell(sheet, value=value)
                 if isinstance(value.value, date):

@@ -251,7 +251,6 @@ class Beneficiary(VersionedModel):
             models.Index(fields=["station", "status", "region_code"], name="beneficiary_station"),
             models.Index(fields=["region_code", "status"], name="beneficiary_region"),
             models.Index(fields=["id_tail", "region_code"], name="beneficiary_id_tail"),
-            models.Index(fields=["name", "region_code"], name="beneficiary_name"),
             models.Index(fields=["region_code", "name", "birth_date"], name="beneficiary_dupe"),
         ]
         constraints = [
@@ -295,13 +294,6 @@ class Beneficiary(VersionedModel):
     def has_id(self) -> bool:
         return bool(self.id_hash)
 
-    def age_on(self, day) -> int:
-        return (
-            day.year
-            - self.birth_date.year
-            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
-        )
-
 
 class BeneficiaryCategoryQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
@@ -327,7 +319,8 @@ class BeneficiaryCategory(models.Model):
         ]
         indexes = [
             models.Index(fields=["station", "active", "category"], name="bcat_station"),
-            models.Index(fields=["category", "active", "region_code"], name="bcat_region"),
+            # county / city counts: a range of region_code, then grouped by category
+            models.Index(fields=["region_code", "active", "category"], name="bcat_region"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from shuangbai.core import idnumber
 from shuangbai.core.crypto import lookup_hash
 from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, get_visible_or_404
-from shuangbai.regions.models import Level, Region
+from shuangbai.regions.models import LEVEL_ORDER, Level, Region
 
 from .models import (
     Beneficiary,
@@ -108,7 +108,12 @@ def beneficiary_list(user: User, filters: BeneficiaryFilter = BeneficiaryFilter(
                 people = people.none()
         else:
             people = people.filter(name__contains=q)
-    return people.select_related("household__village", "station", "point").prefetch_related("categories")
+    # Lists show the masked form: the encrypted columns are not even loaded.
+    return (
+        people.defer("id_number", "health_notes")
+        .select_related("household__village", "station", "point")
+        .prefetch_related("categories")
+    )
 
 
 def beneficiary_by_id_number(user: User, id_number: str) -> Beneficiary | None:
@@ -161,7 +166,12 @@ def get_household_for_user(user: User, pk: int) -> Household:
 
 def household_members(household: Household) -> QuerySet[Beneficiary]:
     head_first = Case(When(relation=Relation.HEAD, then=Value(0)), default=Value(1))
-    return household.members.current().prefetch_related("categories").order_by(head_first, "birth_date", "id")
+    return (
+        household.members.current()
+        .defer("id_number", "health_notes")
+        .prefetch_related("categories")
+        .order_by(head_first, "birth_date", "id")
+    )
 
 
 def village_choices(user: User) -> QuerySet[Region]:
@@ -179,8 +189,19 @@ def village_choices(user: User) -> QuerySet[Region]:
 
 
 def filter_regions(user: User) -> QuerySet[Region]:
-    """Counties, towns and villages a user may narrow the list to."""
-    return Region.objects.visible_to(user).filter(level__in=[Level.COUNTY, Level.TOWN, Level.VILLAGE])
+    """The regions a user may narrow the list to: two levels below their scope (a city's counties and towns,
+    a county's towns and villages, a station's villages), so the list stays short at every level."""
+    from shuangbai.regions.selectors import top_regions_for_user
+
+    levels = [Level.COUNTY, Level.TOWN, Level.VILLAGE]
+    if not user.scope_station_id:
+        tops = top_regions_for_user(user)
+        top_level = min((LEVEL_ORDER.index(Level(r.level)) for r in tops), default=0)
+        levels = LEVEL_ORDER[top_level + 1 : top_level + 3]
+    regions = Region.objects.visible_to(user).filter(level__in=levels)
+    if user.scope_station_id:
+        regions = regions.filter(level=Level.VILLAGE)
+    return regions.select_related("parent").order_by("code")
 
 
 @dataclass(frozen=True)
@@ -205,7 +226,12 @@ def likely_duplicates(user: User, *, limit: int = 100) -> list[DuplicateGroup]:
     condition = Q()
     for key in keys:
         condition |= Q(name=key["name"], birth_date=key["birth_date"], region_code=key["region_code"])
-    members = people.filter(condition).select_related("household__village", "station").order_by("id")
+    members = (
+        people.filter(condition)
+        .defer("id_number", "health_notes")
+        .select_related("household__village", "station")
+        .order_by("id")
+    )
     groups: dict[tuple, list[Beneficiary]] = {}
     for person in members:
         groups.setdefault((person.region_code, person.name, person.birth_date), []).append(person)
@@ -213,6 +239,19 @@ def likely_duplicates(user: User, *, limit: int = 100) -> list[DuplicateGroup]:
         DuplicateGroup(name=name, birth_date=birth, village=group[0].household.village.name, members=group)
         for (_, name, birth), group in groups.items()
     ]
+
+
+def duplicates_of(user: User, person: Beneficiary) -> QuerySet[Beneficiary]:
+    """The other current records in scope with this person's name, birth date and village."""
+    return (
+        Beneficiary.objects.visible_to(user)
+        .current()
+        .filter(name=person.name, birth_date=person.birth_date, region_code=person.region_code)
+        .exclude(pk=person.pk)
+        .defer("id_number", "health_notes")
+        .select_related("station")
+        .order_by("id")
+    )
 
 
 def import_runs(user: User) -> QuerySet[ImportRun]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from shuangbai.core import idnumber
 from shuangbai.core.audit import audit_record, field_changes
 from shuangbai.core.crypto import lookup_hash
+from shuangbai.core.masking import mask_phone
 from shuangbai.core.models import BUREAU_ROLES, AuditAction, Role, User
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.versioning import STALE_MESSAGE, update_versioned
@@ -53,7 +54,13 @@ PERSON_FIELDS = (
     "follow_up_level",
     "notes",
 )
-SENSITIVE_FIELDS = {"health_notes": "（健康状况已修改）"}
+# Sensitive values the audit log records only as "changed"; phone numbers it records masked.
+SENSITIVE_FIELDS = {
+    "health_notes": "（健康状况已修改）",
+    "disability_type": "（残疾信息已修改）",
+    "disability_grade": "（残疾信息已修改）",
+}
+PHONE_FIELDS = ("phone", "guardian_phone")
 HOUSEHOLD_FIELDS = ("address", "phone", "latitude", "longitude", "notes")
 
 
@@ -105,6 +112,8 @@ def identity(
         errors["birth_date"] = "未填写身份证号时，请填写出生日期。"
     elif birth_date > date.today():
         errors["birth_date"] = "出生日期不能晚于今天。"
+    elif birth_date < idnumber.EARLIEST_BIRTH:
+        errors["birth_date"] = f"出生日期不能早于{idnumber.EARLIEST_BIRTH:%Y年}。"
     if errors:
         raise ValidationError(errors)
     return Identity("", None, "", "", gender, birth_date, no_id_reason)
@@ -129,37 +138,46 @@ def placement(village: Region) -> tuple[Station, Point | None]:
     if village.level != Level.VILLAGE:
         raise ValidationError({"village": f"“{village.name}”不是村（居），请选择村（居）。"})
     town_code = village.code[:9] + "000"
-    station = Station.objects.active().filter(region_code=town_code).first()
+    station = Station.objects.active().filter(region_code=town_code).order_by("id").first()
     if station is None:
         raise ValidationError({"village": f"“{village.name}”所在镇（街）没有在用的社工站，无法登记。"})
     point = Point.objects.active().filter(station=station, village=village).order_by("id").first()
     return station, point
 
 
-def require_station_in_scope(actor: User | None, station: Station) -> None:
-    """Services are called with objects views found in scope; this re-check guards commands and imports."""
+def require_in_scope(actor: User | None, place: Station | Beneficiary | Household) -> None:
+    """Services are called with objects views found in scope; this re-check guards commands and imports.
+    `place` is a station, or a record with `station_id` and `region_code`."""
     if actor is None:
         return
+    station_id = place.pk if isinstance(place, Station) else place.station_id
     scope = scope_of(actor)
     if scope.everything:
         return
     if scope.station_ids is not None:
-        if station.pk not in scope.station_ids:
+        if station_id not in scope.station_ids:
             raise PermissionDenied
-    elif not scope.covers_code(station.region_code):
+    elif not scope.covers_code(place.region_code):
         raise PermissionDenied
+
+
+def can_edit(user: User) -> bool:
+    """Registering and editing people: station and bureau roles; supervisors read, the viewer sees counts."""
+    return user.is_superuser or user.role not in {Role.VIEWER, Role.SUPERVISOR}
 
 
 def require_can_edit(actor: User | None) -> None:
-    if actor is not None and not actor.is_superuser and actor.role in {Role.VIEWER, Role.SUPERVISOR}:
+    if actor is not None and not can_edit(actor):
         raise PermissionDenied
 
 
-def _active_categories(categories: Iterable[Category]) -> list[Category]:
+def _checked_categories(categories: Iterable[Category], *, held: Iterable[int] = ()) -> list[Category]:
+    """At least one category, none retired, except a retired one a record already holds (`held` ids)."""
     categories = list(dict.fromkeys(categories))
     if not categories:
         raise ValidationError({"categories": "请至少选择一个类别：服务对象因所属类别而登记。"})
-    retired = [c.name for c in categories if not c.active]
+    held = set(held)
+    retired = [c.name for c in categories if not c.active and c.pk not in held]
     if retired:
         raise ValidationError({"categories": f"类别“{'、'.join(retired)}”已停用。"})
     return categories
@@ -219,13 +237,13 @@ def beneficiary_register(
 ) -> Beneficiary:
     """Register a person in a household: the ID number checked and unique, categories at least one."""
     require_can_edit(actor)
-    require_station_in_scope(actor, household.station)
+    require_in_scope(actor, household)
     unknown = set(details) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"beneficiary_register does not take {sorted(unknown)}")
     who = identity(id_number=id_number, no_id_reason=no_id_reason, gender=gender, birth_date=birth_date)
     check_not_registered(who.id_hash)
-    categories = _active_categories(categories)
+    categories = _checked_categories(categories)
     if relation == Relation.HEAD and household.members.current().filter(relation=Relation.HEAD).exists():
         raise ValidationError({"relation": "该户已有户主，请选择与户主的关系。"})
     beneficiary = Beneficiary(
@@ -272,7 +290,7 @@ def household_register(
     """A household in a village, with its head registered at once (a household is never empty)."""
     require_can_edit(actor)
     station, point = placement(village)
-    require_station_in_scope(actor, station)
+    require_in_scope(actor, station)
     household = Household(
         village=village,
         region_code=village.code,
@@ -297,14 +315,20 @@ def household_update(*, actor: User, household: Household, version: int, **chang
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise TypeError(f"household_update cannot change {sorted(unknown)}")
-    return update_versioned(household, actor=actor, expected_version=version, changes=changes)
+    require_in_scope(actor, household)
+    return update_versioned(
+        household, actor=actor, expected_version=version, changes=changes, redact=redact_changes
+    )
 
 
-def _masked_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    diff = field_changes(before, after)
+def redact_changes(diff: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """An audit diff fit to keep: sensitive values replaced by a word, phone numbers masked."""
     for name, text in SENSITIVE_FIELDS.items():
         if name in diff:
             diff[name] = [None, text]
+    for name in PHONE_FIELDS:
+        if name in diff:
+            diff[name] = [mask_phone(value or "") for value in diff[name]]
     return diff
 
 
@@ -327,6 +351,7 @@ def beneficiary_update(
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"beneficiary_update cannot change {sorted(unknown)}")
+    require_in_scope(actor, beneficiary)
     if beneficiary.merged_into_id:
         raise ValidationError("该记录已合并到另一条记录，不能再修改。")
     locked = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk, version=version).first()
@@ -366,8 +391,16 @@ def beneficiary_update(
         )
     ):
         raise ValidationError({"relation": "该户已有户主。"})
+    if (
+        changes.get("relation", Relation.HEAD) != Relation.HEAD
+        and beneficiary.relation == Relation.HEAD
+        and beneficiary.household.members.current().exclude(pk=beneficiary.pk).exists()
+    ):
+        # A household with members keeps a head: name the new head's record 户主 once this one is changed.
+        raise ValidationError({"relation": "此人是户主，户内还有其他成员；户主不能直接改为其他关系。"})
     if categories is not None:
-        new = _active_categories_keeping(beneficiary, categories)
+        held = beneficiary.category_links.values_list("category_id", flat=True)
+        new = _checked_categories(categories, held=held)
         old = set(beneficiary.categories.all())
         if set(new) != old:
             beneficiary.category_links.exclude(category__in=new).delete()
@@ -378,22 +411,10 @@ def beneficiary_update(
     beneficiary.version = version + 1
     beneficiary.full_clean(exclude=["id_hash"])
     beneficiary.save()
-    diff = _masked_changes(before, changes) | audit_extra
+    diff = redact_changes(field_changes(before, changes)) | audit_extra
     if diff:
         audit_record(actor=actor, action=AuditAction.CHANGE, obj=beneficiary, changes=diff)
     return beneficiary
-
-
-def _active_categories_keeping(beneficiary: Beneficiary, categories: Iterable[Category]) -> list[Category]:
-    """Like at registration, but a category retired since may stay on a record that already has it."""
-    categories = list(dict.fromkeys(categories))
-    if not categories:
-        raise ValidationError({"categories": "请至少选择一个类别：服务对象因所属类别而登记。"})
-    held = set(beneficiary.category_links.values_list("category_id", flat=True))
-    retired = [c.name for c in categories if not c.active and c.pk not in held]
-    if retired:
-        raise ValidationError({"categories": f"类别“{'、'.join(retired)}”已停用。"})
-    return categories
 
 
 @transaction.atomic
@@ -402,6 +423,7 @@ def beneficiary_exit(
 ) -> Beneficiary:
     """退出: the record stays, with the reason and date; from that date the person no longer counts."""
     require_can_edit(actor)
+    require_in_scope(actor, beneficiary)
     if beneficiary.status != Status.ACTIVE:
         raise ValidationError("该服务对象已是退出状态。")
     if on_date > timezone.localdate():
@@ -430,6 +452,7 @@ def beneficiary_exit(
 def beneficiary_reinstate(*, actor: User, beneficiary: Beneficiary, version: int) -> Beneficiary:
     """Back into the register (an exit recorded by mistake); the exit stays in the audit log."""
     require_can_edit(actor)
+    require_in_scope(actor, beneficiary)
     if beneficiary.status != Status.EXITED:
         raise ValidationError("该服务对象在册，无需恢复。")
     update_versioned(
@@ -459,10 +482,19 @@ def beneficiary_reveal_id(*, actor: User, beneficiary: Beneficiary) -> str:
 @transaction.atomic
 def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -> Beneficiary:
     """Merge a duplicate record into the one kept: categories are united, every record that points at the
-    duplicate (history of later modules too) is moved to the kept one, and the duplicate stays, marked merged."""
+    duplicate (history of later modules too) is moved to the kept one, and the duplicate stays, marked merged.
+    Both rows are locked and checked again inside the transaction, and both versions move on, so a merge
+    racing another merge or an edit opened before it is refused rather than half-applied."""
     require_can_edit(actor)
     if keep.pk == merge.pk:
         raise ValidationError("不能与自身合并。")
+    locked = {
+        b.pk: b
+        for b in Beneficiary.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")
+    }
+    keep, merge = locked[keep.pk], locked[merge.pk]
+    require_in_scope(actor, keep)
+    require_in_scope(actor, merge)
     if keep.merged_into_id or merge.merged_into_id:
         raise ValidationError("其中一条记录已被合并。")
     if keep.station_id != merge.station_id:
@@ -471,6 +503,12 @@ def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -
         raise ValidationError("两条记录都有身份证号且不同，不是同一人，不能合并。")
     if merge.has_id and not keep.has_id:
         raise ValidationError("请保留有身份证号的那条记录。")
+    if (
+        merge.relation == Relation.HEAD
+        and merge.household_id != keep.household_id
+        and merge.household.members.current().exclude(pk=merge.pk).exists()
+    ):
+        raise ValidationError("被合并的记录是户主，且该户还有其他成员，请先为该户指定新的户主。")
     held = set(keep.category_links.values_list("category_id", flat=True))
     added = [
         link.category
@@ -479,9 +517,12 @@ def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -
     ]
     _link_categories(keep, added)
     moved = _repoint_history(merge, keep)
-    merge.merged_into = keep
-    merge.version += 1
-    merge.save(update_fields=["merged_into", "version", "updated_at"])
+    now = timezone.now()
+    Beneficiary.objects.filter(pk=merge.pk).update(
+        merged_into=keep, version=merge.version + 1, updated_at=now
+    )
+    Beneficiary.objects.filter(pk=keep.pk).update(version=keep.version + 1, updated_at=now)
+    merge.merged_into, merge.version, keep.version = keep, merge.version + 1, keep.version + 1
     _sync_links(merge)
     audit_record(
         actor=actor,
@@ -502,9 +543,7 @@ def _repoint_history(source: Beneficiary, target: Beneficiary) -> dict[str, int]
     moved = {}
     for relation in Beneficiary._meta.related_objects:
         model = relation.related_model
-        if model in (BeneficiaryCategory, Beneficiary) or not relation.concrete and not relation.many_to_one:
-            continue
-        if not relation.one_to_many:
+        if model in (BeneficiaryCategory, Beneficiary) or not relation.one_to_many:
             continue
         count = model._base_manager.filter(**{relation.field.name: source}).update(
             **{relation.field.name: target}

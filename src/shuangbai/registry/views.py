@@ -38,6 +38,7 @@ from .selectors import (
     beneficiary_by_id_number,
     beneficiary_list,
     category_counts,
+    duplicates_of,
     filter_regions,
     get_beneficiary_for_user,
     get_household_for_user,
@@ -93,8 +94,15 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, BeneficiaryFilter]:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     require_personal_data(request.user)
+    if looks_like_full_id(request.GET.get("q", "")):
+        # Out of the address bar, the history and every link the page would build from it.
+        query = request.GET.copy()
+        del query["q"]
+        messages.error(
+            request, "为保护个人信息，完整身份证号请用“按身份证号查找”（不会出现在网址中）；此处可输入后4位。"
+        )
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     form, filters = _filters(request)
-    full_id_typed = looks_like_full_id(request.GET.get("q", ""))
     page = Paginator(beneficiary_list(request.user, filters), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -103,13 +111,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "full_id_typed": full_id_typed,
             "counts": category_counts(request.user, region=filters.region),
             "umbrellas": umbrella_counts(request.user, region=filters.region),
             "lookup_form": IdLookupForm(),
-            "regions": filter_regions(request.user).order_by("code")[:2000]
-            if not request.user.scope_station_id
-            else village_choices(request.user),
+            "regions": filter_regions(request.user),
             "can_import": request.user.is_superuser or request.user.role in IMPORT_ROLES,
         },
     )
@@ -160,8 +165,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": [m for m in household_members(person.household) if m.pk != person.pk],
             "events": timeline(person),
             "can_reveal": can_reveal(request.user) and person.has_id,
-            "can_edit": request.user.is_superuser or request.user.role not in {"viewer", "supervisor"},
-            "today": timezone.localdate(),
+            "can_edit": services.can_edit(request.user),
         },
     )
 
@@ -210,6 +214,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, pk)
     _require_editor(request.user)
+    if request.method == "GET":
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=person)  # the form shows health notes
     form = BeneficiaryEditForm(
         request.POST or None, initial=_person_initial(person), categories=_category_queryset(person)
     )
@@ -365,7 +371,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "members": list(household_members(household)),
-            "can_edit": request.user.is_superuser or request.user.role not in {"viewer", "supervisor"},
+            "can_edit": services.can_edit(request.user),
         },
     )
 
@@ -421,8 +427,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, pk)
     _require_editor(request.user)
-    group = next((g for g in likely_duplicates(request.user) if person in g.members), None)
-    others = [m for m in group.members if m.pk != person.pk] if group else []
+    others = list(duplicates_of(request.user, person))
     error = None
     if request.method == "POST":
         keep = next((m for m in others if str(m.pk) == request.POST.get("keep")), None)
@@ -564,10 +569,19 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_import_run_for_user(request.user, pk)  # the importer's own: 404 for anyone else
+    _require_importer(request.user)  # still allowed to import (a role may have changed since)
     try:
         content = ledger.error_file_bytes(run)
     except FileNotFoundError:
         raise Http404 from None
+    # The file holds the upload's rows in clear (full ID numbers): its download is an export of personal data.
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=run,
+        region_code=run.region_code,
+        changes={"错误文件": run.filename, "行数": run.rows},
+    )
     stem = run.filename.rsplit(".", 1)[0]
     return _xlsx_response(content, f"{stem}-错误.xlsx")
 

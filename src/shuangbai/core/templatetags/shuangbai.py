@@ -17,5 +17,6 @@ def age(birth_date) -> int | str:
         return ""
     from django.utils import timezone
 
-    today = timezone.localdate()
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    from shuangbai.core.dates import age_on
+
+    return age_on(birth_date, timezone.localdate())

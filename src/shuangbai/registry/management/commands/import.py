@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from shuangbai.core.models import User
+from shuangbai.core.commands import user_named
 from shuangbai.regions.models import Region
 from shuangbai.registry.ledger import (
     MAX_UPLOAD_BYTES,
@@ -18,13 +18,6 @@ from shuangbai.registry.ledger import (
 from shuangbai.registry.models import ImportStatus
 
 SHOWN_ERRORS = 20
-
-
-def user_named(username: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).select_related("scope_region").first()
-    if user is None:
-        raise CommandError(f"找不到用户“{username}”（或该用户已停用）。")
-    return user
 
 
 class Command(BaseCommand):

@@ -134,3 +134,20 @@ def test_the_list_page_for_a_county_runs_a_fixed_number_of_queries(client, world
         body = client.get(url).content.decode()
     assert body.count('data-label="姓名"') == 14  # A and B of the fixture, and the twelve
     assert len(many.captured_queries) == len(few.captured_queries) <= 14
+
+
+def test_error_files_are_deleted_after_a_week(world, settings):
+    import os
+    import time
+
+    from shuangbai.registry.ledger import ERROR_FILE_DAYS, error_file_bytes, import_ledger
+
+    old = import_ledger(actor=world.county, data=BAD_LEDGER_CSV, filename="旧.csv", into=world.station_a.town)
+    path = settings.HOME / old.error_file
+    week_ago = time.time() - ERROR_FILE_DAYS * 86400 - 60
+    os.utime(path, (week_ago, week_ago))
+    new = import_ledger(actor=world.county, data=BAD_LEDGER_CSV, filename="新.csv", into=world.station_a.town)
+    assert not path.exists()
+    with pytest.raises(FileNotFoundError):
+        error_file_bytes(old)
+    assert error_file_bytes(new)[:2] == b"PK"

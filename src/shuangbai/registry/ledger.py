@@ -1387,9 +1387,17 @@ def _imports_dir() -> Path:
     return directory
 
 
+ERROR_FILE_DAYS = 7  # an error file holds the upload's personal data: kept a week, then deleted
+
+
 def _store(content: bytes) -> str:
+    directory = _imports_dir()
+    expired = time.time() - ERROR_FILE_DAYS * 86400
+    for old in directory.glob("*.xlsx.enc"):
+        if old.stat().st_mtime < expired:
+            old.unlink(missing_ok=True)
     name = f"{secrets.token_hex(16)}.xlsx.enc"
-    (_imports_dir() / name).write_bytes(encrypt_bytes(content))
+    (directory / name).write_bytes(encrypt_bytes(content))
     return f"imports/{name}"
 
 
@@ -1399,8 +1407,8 @@ def error_file_bytes(run: ImportRun) -> bytes:
         raise FileNotFoundError("该次导入没有错误文件。")
     directory = _imports_dir().resolve()
     path = (Path(settings.HOME) / run.error_file).resolve()
-    if path.parent != directory:
-        raise FileNotFoundError(run.error_file)
+    if path.parent != directory or not path.exists():
+        raise FileNotFoundError(run.error_file)  # outside the folder, or deleted after ERROR_FILE_DAYS
     return decrypt_bytes(path.read_bytes())
 
 

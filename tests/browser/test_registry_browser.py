@@ -66,6 +66,10 @@ def test_register_find_export_reveal(page: Page, browser_world, login, shot, tmp
     expect(page.locator("#beneficiaries tbody tr")).to_have_count(1)
     expect(page.locator("#beneficiaries")).to_contain_text("李小明")
     assert_no_horizontal_scroll(page)
+    # the counts per category load when opened: the fixture's 低保对象 A, and the two just registered
+    page.locator("#counts summary").click()
+    expect(page.locator("#counts #hardship")).to_have_text("2")
+    expect(page.locator("#counts #by-category")).to_contain_text("留守儿童")
     shot("found")
 
     # export the filtered list: masked, with the exporter named

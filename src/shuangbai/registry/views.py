@@ -111,9 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "page": page,
-            "counts": category_counts(request.user, region=filters.region),
-            "umbrellas": umbrella_counts(request.user, region=filters.region),
-            "lookup_form": IdLookupForm(),
+            # the counts per category come from the stats page, when the reader opens them (htmx)
             "regions": filter_regions(request.user),
             "can_import": request.user.is_superuser or request.user.role in IMPORT_ROLES,
         },

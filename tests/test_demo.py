@@ -1,11 +1,23 @@
-"""The demo reproduces the 2021-08-09 construction table of seed 001 (stations, points, staff per county)."""
+"""The demo reproduces the 2021-08-09 construction table of seed 001 (stations, points, staff per county) and
+registers the people the two bulletins describe, with fictional households at every station.
 
-from django.db.models import Count
+The demo is loaded once for the module (it registers some 2,500 people through the services) and rolled back
+at the end; each test runs in a savepoint inside it."""
+
+from datetime import date
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.test import Client
 
-from shuangbai.core.models import User
-from shuangbai.demo import DEFAULT_PASSWORD, load_demo
+from shuangbai.core import idnumber
+from shuangbai.core.crypto import lookup_hash
+from shuangbai.core.dates import age_on
+from shuangbai.core.models import AuditEntry, User
+from shuangbai.demo import DEFAULT_PASSWORD, YUNAN_TEKUN, load_demo, registry_summary
 from shuangbai.regions.models import Region
+from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Household
 from shuangbai.staff.models import Staff
 from shuangbai.stations.models import Point, Station
 
@@ -17,6 +29,18 @@ SEED_TABLE = {
     "新兴县": (12, 30, 24, 82),
     "郁南县": (15, 30, 30, 62),
 }
+YUNFU_COUNTIES = {"445302", "445303", "445381", "445321", "445322"}
+HEKOU, SULONG, GUIXU = "445302003000", "445381002000", "445322102000"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        # Fire PostgreSQL's deferred foreign-key checks once here, not at every test's teardown.
+        connection.check_constraints()
+        yield
+        transaction.set_rollback(True)
 
 
 def _by_county(queryset) -> dict[str, int]:
@@ -28,8 +52,21 @@ def _by_county(queryset) -> dict[str, int]:
     return counts
 
 
+def _in_town(queryset, town_code: str):
+    return queryset.filter(region_code__startswith=town_code[:9])
+
+
+def _with(queryset, *codes: str):
+    """Beneficiaries in register holding any of the categories."""
+    return queryset.filter(status="active", category_links__category__code__in=codes).distinct()
+
+
+def _households_with(town_code: str, *codes: str):
+    members = _with(_in_town(Beneficiary.objects.all(), town_code), *codes)
+    return Household.objects.filter(members__in=members).distinct()
+
+
 def test_the_demo_reproduces_the_2021_table(db):
-    load_demo()
     stations = _by_county(Station.objects.active())
     points = _by_county(Point.objects.active())
     at_stations = _by_county(Staff.objects.in_post().filter(kind="worker", point__isnull=True))
@@ -45,7 +82,6 @@ def test_the_demo_reproduces_the_2021_table(db):
 
 
 def test_the_demo_has_the_places_the_seeds_name(db):
-    load_demo()
     towns = set(Station.objects.values_list("town__name", flat=True))
     for name in [
         "高峰街道",
@@ -68,6 +104,7 @@ def test_the_demo_has_the_places_the_seeds_name(db):
         assert name in towns
     assert Point.objects.filter(station__town__name="河口街道", village__name="双上村").exists()
     assert Point.objects.filter(station__town__name="都城镇", village__name="夏袭村").exists()
+    assert Point.objects.filter(station__town__name="桂圩镇", village__name="罗顺村").exists()
     assert not Region.objects.filter(level="village", fictional=False).exists()
     # every station has exactly one head
     heads = Staff.objects.in_post().filter(position="head").values("station").annotate(n=Count("id"))
@@ -75,15 +112,10 @@ def test_the_demo_has_the_places_the_seeds_name(db):
 
 
 def test_the_demo_is_idempotent_and_every_login_works(db):
-    load_demo()
-    counts = (Region.objects.count(), Station.objects.count(), Point.objects.count(), Staff.objects.count())
+    models = (Region, Station, Point, Staff, Household, Beneficiary, BeneficiaryCategory, AuditEntry)
+    counts = [model.objects.count() for model in models]
     logins = load_demo()
-    assert counts == (
-        Region.objects.count(),
-        Station.objects.count(),
-        Point.objects.count(),
-        Staff.objects.count(),
-    )
+    assert counts == [model.objects.count() for model in models]
     assert [row[0] for row in logins] == [
         "province",
         "city",
@@ -108,3 +140,101 @@ def test_the_demo_password_comes_from_the_environment(db, monkeypatch):
     load_demo()
     assert User.objects.get(username="city").check_password("another-demo-pass")
     assert not User.objects.get(username="city").check_password(DEFAULT_PASSWORD)
+
+
+# ---------------------------------------------------------------------------------------------- registry
+
+
+def test_every_station_has_its_ledger(db):
+    per_station = dict(
+        Beneficiary.objects.values("station_id").annotate(n=Count("id")).values_list("station_id", "n")
+    )
+    assert set(per_station) == set(Station.objects.values_list("id", flat=True))
+    assert min(per_station.values()) >= 10
+    assert sum(per_station.values()) / len(per_station) >= 30  # several dozen on average
+    # a ledger's mix: people alone and in families, some exited (through the exit service), some without ID
+    assert Household.objects.annotate(n=Count("members")).filter(n__gt=2).exists()
+    exited = Beneficiary.objects.filter(status="exited")
+    assert exited.exists() and not exited.filter(Q(exit_reason="") | Q(exited_on=None)).exists()
+    assert not BeneficiaryCategory.objects.filter(beneficiary__status="exited", active=True).exists()
+    assert Beneficiary.objects.filter(id_hash=None).exclude(no_id_reason="").exists()
+
+
+def test_every_demo_id_number_is_fictional_but_valid(db):
+    people = list(Beneficiary.objects.exclude(id_hash=None))
+    assert len(people) > 2000
+    for person in people:
+        facts = idnumber.parse(person.id_number)
+        assert person.id_number[:6] in YUNFU_COUNTIES and person.id_number[:6] == person.region_code[:6]
+        assert (facts.birth_date, facts.gender) == (person.birth_date, person.gender)
+        assert person.id_hash == lookup_hash(person.id_number) and person.id_tail == person.id_number[-4:]
+    assert "虚构" in registry_summary()
+
+
+def test_everyone_was_registered_through_the_services(db):
+    registered = AuditEntry.objects.filter(object_type="registry.beneficiary", action="create").count()
+    assert registered == Beneficiary.objects.count()
+    assert AuditEntry.objects.filter(object_type="registry.household", action="create").count() == (
+        Household.objects.count()
+    )
+    # each person sits at the station of their village's town and the point of their village
+    for person in Beneficiary.objects.select_related("station", "point", "household__village"):
+        assert person.station.region_code == person.region_code[:9] + "000"
+        assert person.point.village_id == person.household.village_id
+
+
+def test_hekou_has_the_ledger_of_seed_001(db):
+    villages = Point.objects.filter(station__town__code=HEKOU).values_list("village__name", flat=True)
+    assert len(villages) == 4 and "双上村" in villages
+    people = _in_town(Beneficiary.objects.all(), HEKOU)
+    # 45 civil-affairs households (低保, 特困), every such member on follow-up level 1 (visited twice a week)
+    civil = ("dibao", "tekun_dispersed", "tekun_institutional")
+    assert _households_with(HEKOU, *civil).count() == 45
+    assert not _with(people, *civil).exclude(follow_up_level=1).exists()
+    assert _with(people, "near_poverty").count() == 12
+    very_old_alone = _with(people, "very_old_elderly").filter(
+        category_links__category__code="living_alone_elderly"
+    )
+    assert very_old_alone.count() == 3
+    assert all(age_on(person.birth_date, date.today()) >= 80 for person in very_old_alone)
+    assert _with(people, "left_behind_child").count() == 4
+    assert _with(people, "disabled", "severely_disabled").count() == 16
+    xiao_chen = people.get(name="小陈")
+    assert (xiao_chen.disability_type, xiao_chen.disability_grade) == ("physical", 2)
+    assert people.count() < 963  # the residents of its 4 villages; only the people it serves are registered
+
+
+def test_sulong_has_the_people_of_seed_000(db):
+    tekun = _with(_in_town(Beneficiary.objects.all(), SULONG), "tekun_dispersed")
+    assert tekun.count() == 46
+    assert all(age_on(person.birth_date, date(2023, 1, 17)) >= 60 for person in tekun)
+    assert _households_with(SULONG, "woman_in_hardship", "child_in_difficulty").count() == 20
+    assert _households_with(SULONG, "anti_relapse").count() == 10
+    worker = User.objects.get(username="worker")
+    visible = Beneficiary.objects.visible_to(worker)
+    assert visible.count() > 76 and set(visible.values_list("station__town__code", flat=True)) == {SULONG}
+
+
+def test_yunan_has_its_dispersed_extreme_poverty_dependants_in_every_town(db):
+    tekun = _with(Beneficiary.objects.filter(region_code__startswith="445322"), "tekun_dispersed")
+    assert tekun.count() == YUNAN_TEKUN
+    assert tekun.values("station").distinct().count() == 15
+
+
+def test_guixu_has_xiao_q(db):
+    xiao_q = Beneficiary.objects.select_related("household__village", "station__town").get(name="小Q")
+    assert xiao_q.household.village.name == "罗顺村" and xiao_q.station.town.code == GUIXU
+    assert list(xiao_q.categories.values_list("name", flat=True)) == ["精神障碍患者"]
+    assert xiao_q.risk_level == "high" and xiao_q.follow_up_level == 1
+
+
+def test_the_demo_command_says_what_it_registered_and_that_it_is_fictional(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo", stdout=out)
+    text = out.getvalue()
+    people = Beneficiary.objects.filter(region_code__startswith="4453").count()
+    assert f"{people} 人" in text and "身份证号均为虚构" in text and "worker" in text

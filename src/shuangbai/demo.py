@@ -1,10 +1,19 @@
-"""The Yunfu demo: the programme as the city's 2021-08-09 construction table has it.
+"""The Yunfu demo: the programme as the city's 2021-08-09 construction table has it, and its registry.
 
 Real: the region tree down to towns (shipped in data/regions-yunfu.csv) and the counts per county of the table
 (stations 8/7/21/12/15, points 19/17/50/30/30, station staff 16/14/28/24/30, point staff 47/42/131/82/62).
-Fictional, and marked so: village codes, every person's name and phone number. Village names the bulletins mention
-(双上村, 夏袭, 碧塘 ...) are used for the points of their towns. Everything is created through the services, so the
-demo also exercises them. Loading twice changes nothing.
+Fictional, and marked so: village codes, every person's name, phone number and ID number. Village names the
+bulletins mention (双上村, 夏袭, 碧塘 ...) are used for the points of their towns.
+
+The registry (建档立卡): at every station some fictional households and beneficiaries in the proportions of a
+town's ledger (drawn by the synthetic-data generator's ledger, two dozen or so a station), and the people the
+bulletins describe: 河口街道's 45 civil-affairs households, 12 near-poverty people, 3 very old people living alone,
+4 left-behind children and 16 people with disabilities (小陈 among them); 素龙街道's 20 households of women and
+children in hardship, 10 anti-relapse households and 46 dispersed extreme-poverty elderly; 郁南县's dispersed
+extreme-poverty dependants over its 15 towns; 桂圩镇's 小Q. The ID numbers are fictional: they carry a real Yunfu
+county prefix and pass the check digit, and belong to nobody.
+
+Everything is created through the services, so the demo also exercises them. Loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -21,10 +30,21 @@ from shuangbai.core.models import Role, User
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
+from shuangbai.registry.models import (
+    Beneficiary,
+    Category,
+    DisabilityType,
+    Household,
+    LivingSituation,
+    Relation,
+    RiskLevel,
+)
+from shuangbai.registry.services import beneficiary_exit, beneficiary_register, household_register
 from shuangbai.staff.models import Position
 from shuangbai.staff.services import staff_create
-from shuangbai.stations.models import SiteStatus, Station
+from shuangbai.stations.models import Point, SiteStatus, Station
 from shuangbai.stations.services import point_create, station_create
+from shuangbai.synth import AS_OF, Ledger, LedgerPerson
 
 CITY_CODE = "445300000000"
 DEFAULT_PASSWORD = "shuangbai-demo"
@@ -47,6 +67,9 @@ PLAN = [
     CountyPlan("445321000000", 30, 24, 82),  # 新兴县
     CountyPlan("445322000000", 30, 30, 62),  # 郁南县
 ]
+
+# Towns that need more points than the table's even spread gives them; the county's total stays the table's.
+POINTS_AT = {"河口街道": 4}  # 河口街道 serves 4 villages (seed 001)
 
 # Places the bulletins name, by town: their points come first in that town.
 NAMED_VILLAGES = {
@@ -224,7 +247,13 @@ def _build_county(actor: User | None, plan: CountyPlan, names: _Names) -> None:
         for town in towns
     ]
     points = []
-    for station, town, n_points in zip(stations, towns, _spread(plan.points, len(stations)), strict=True):
+    shares = _spread(plan.points, len(stations))
+    for i, town in enumerate(towns):
+        while shares[i] < POINTS_AT.get(town.name, 0):
+            donor = max((j for j in range(len(shares)) if j != i), key=lambda j: shares[j])
+            shares[donor] -= 1
+            shares[i] += 1
+    for station, town, n_points in zip(stations, towns, shares, strict=True):
         for village in _villages(town, n_points):
             points.append(
                 point_create(
@@ -242,6 +271,317 @@ def _build_county(actor: User | None, plan: CountyPlan, names: _Names) -> None:
     for point, n_staff in zip(points, _spread(plan.point_staff, len(points)), strict=True):
         for _ in range(n_staff):
             _hire(actor, names, point.station, point=point)
+
+
+# ---------------------------------------------------------------------------------------------- registry
+
+REGISTRY_SEED = 20230207
+STATION_HOUSEHOLDS = (6, 12)  # a station's ordinary households: about 9, some 24 people, besides the named
+REGISTERED_BY = {  # the named groups were on the books by the bulletin that tells of them
+    "河口街道": date(2021, 8, 9),
+    "素龙街道": date(2023, 1, 6),
+    "郁南县": date(2023, 1, 16),
+    "桂圩镇": date(2023, 2, 3),
+}
+# Categories whose people a town's named groups count exactly: its ordinary households are drawn without them.
+HEKOU_COUNTED = frozenset(
+    {
+        "dibao",
+        "tekun_dispersed",
+        "tekun_institutional",
+        "near_poverty",
+        "very_old_elderly",
+        "living_alone_elderly",
+        "left_behind_child",
+        "disabled",
+        "severely_disabled",
+    }
+)
+SULONG_COUNTED = frozenset({"tekun_dispersed", "anti_relapse", "woman_in_hardship", "child_in_difficulty"})
+YUNAN_TEKUN = 300  # 郁南县's registered dispersed extreme-poverty dependants (see _yunan)
+
+
+class _Registrar:
+    """Registers households drawn by the ledger, or put together by hand, through the registry services."""
+
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.rng = ledger.rng
+        self.categories = {category.code: category for category in Category.objects.all()}
+
+    def register(
+        self,
+        village: Region,
+        people: list[LedgerPerson],
+        living: str,
+        *,
+        until: date = AS_OF,
+        exits: bool = True,
+        **overrides,
+    ) -> Household:
+        """One household: the head through household_register, the others through beneficiary_register; those
+        drawn as exited then go through beneficiary_exit. `overrides` apply to every member."""
+        head = people[0]
+        records = []
+        household = None
+        for person in people:
+            details = self.ledger.details(
+                person,
+                county=village.code[:6],
+                head=head,
+                living=living,
+                opened_on=OPENED,
+                until=until,
+                exits=exits,
+            )
+            status = (details.pop("status"), details.pop("exit_reason"), details.pop("exited_on"))
+            details |= overrides
+            details["categories"] = [self.categories[code] for code in person.codes]
+            if household is None:
+                details.pop("relation")
+                household = household_register(
+                    actor=None,
+                    village=village,
+                    head=details,
+                    address=f"{village.name}{self.rng.randrange(1, 200)}号",
+                    phone=details["phone"],
+                )
+                records.append((household.members.get(), status))
+            else:
+                records.append((beneficiary_register(actor=None, household=household, **details), status))
+        for beneficiary, (standing, reason, on_date) in records:
+            if standing == "exited":
+                beneficiary_exit(
+                    actor=None,
+                    beneficiary=beneficiary,
+                    version=beneficiary.version,
+                    reason=reason,
+                    on_date=on_date,
+                )
+        return household
+
+    def drawn(
+        self, villages: list[Region], count: int, *, exclude: frozenset[str] = frozenset(), **options
+    ) -> None:
+        """`count` ordinary households, each in one of `villages`."""
+        for _ in range(count):
+            kind, size = self.ledger.kind_and_size(exclude)
+            people, living = self.ledger.household(kind, size, exclude=exclude)
+            self.register(self.rng.choice(villages), people, living, **options)
+
+    def of_kind(
+        self,
+        villages: list[Region],
+        kind: str,
+        sizes: list[int],
+        *,
+        exclude: frozenset[str] = frozenset(),
+        head_ages: tuple[int, int] | None = None,
+        **options,
+    ) -> list[Household]:
+        """Households of one kind (低保, 特困 ...) with the given numbers of registered members."""
+        households = []
+        for size in sizes:
+            head_age = self.rng.randint(*head_ages) if head_ages else None
+            people, living = self.ledger.household(kind, size, head_age=head_age, exclude=exclude)
+            households.append(self.register(self.rng.choice(villages), people, living, **options))
+        return households
+
+    def named(
+        self,
+        village: Region,
+        people: list[LedgerPerson],
+        *,
+        living: str | None = None,
+        names: dict[int, str] | None = None,
+        **options,
+    ) -> Household:
+        """A household put together by hand (the bulletins' people); `names` replaces drawn names by position."""
+        self.ledger.name(people)
+        for index, name in (names or {}).items():
+            people[index].name = name
+        return self.register(village, people, living or self.ledger.living("special", people), **options)
+
+
+def _hekou(registrar: _Registrar, villages: list[Region]) -> None:
+    """河口街道 (seed 001): the station serves 4 villages of 963 residents. 963 is the residents, not the registered:
+    only the people the bulletin counts are registered here. 45 civil-affairs households (低保, 特困) visited
+    twice a week (level 1 of the four-level follow-up); 12 near-poverty people; 3 very old people living alone; 4
+    left-behind children; 16 people with disabilities, whom the station helped to apply for the disability
+    subsidy (the applications are the assistance records of a later issue), 小陈 among them."""
+    rng, until = registrar.rng, REGISTERED_BY["河口街道"]
+    civil = {"until": until, "exits": False, "follow_up_level": 1}
+    registrar.of_kind(
+        villages,
+        "dibao",
+        [rng.choice((1, 2, 2, 3, 3, 4)) for _ in range(33)],
+        exclude=HEKOU_COUNTED - {"dibao"},
+        **civil,
+    )
+    registrar.of_kind(
+        villages,
+        "tekun_dispersed",
+        [1] * 12,
+        exclude=HEKOU_COUNTED - {"tekun_dispersed"},
+        head_ages=(62, 92),
+        **civil,
+    )
+    others = {"until": until, "exits": False}
+    registrar.of_kind(
+        villages, "near_poverty", [3, 3, 2, 2, 2], exclude=HEKOU_COUNTED - {"near_poverty"}, **others
+    )
+    for _ in range(3):
+        elder = LedgerPerson(
+            Relation.HEAD,
+            rng.choice("MF"),
+            rng.randint(80, 93),
+            codes=["very_old_elderly", "living_alone_elderly"],
+        )
+        registrar.named(rng.choice(villages), [elder], follow_up_level=2, **others)
+    for _ in range(2):
+        family = [
+            LedgerPerson(Relation.HEAD, rng.choice("MF"), rng.randint(60, 74), codes=["left_behind_elderly"])
+        ]
+        family += [
+            LedgerPerson(
+                Relation.GRANDCHILD, rng.choice("MF"), rng.randint(5, 13), codes=["left_behind_child"]
+            )
+            for _ in range(2)
+        ]
+        registrar.named(rng.choice(villages), family, **others)
+    xiao_chen = LedgerPerson(Relation.HEAD, "M", 27, codes=["severely_disabled", "disabled"])
+    registrar.named(
+        villages[0],
+        [xiao_chen],
+        names={0: "小陈"},
+        living=LivingSituation.WITH_FAMILY,
+        disability_type=DisabilityType.PHYSICAL,
+        disability_grade=2,
+        health_notes="交通意外致肢体二级残疾，行动不便",
+        risk_level=RiskLevel.MEDIUM,
+        follow_up_level=2,
+        notes="简报人物（2021年8月）：意外致残后封闭自己，经社工长期探访，现已能走出家门与村民交往。",
+        **others,
+    )
+    for _ in range(15):
+        severe = rng.random() < 0.4
+        person = LedgerPerson(
+            Relation.HEAD,
+            rng.choice("MMF"),
+            rng.randint(18, 78),
+            codes=["severely_disabled", "disabled"] if severe else ["disabled"],
+        )
+        registrar.named(rng.choice(villages), [person], living=LivingSituation.WITH_FAMILY, **others)
+
+
+def _sulong(registrar: _Registrar, villages: list[Region]) -> None:
+    """素龙街道 (seed 000): the 20 households of women and children in hardship visited at the Spring Festival,
+    the 10 anti-relapse households, and the 46 dispersed extreme-poverty elderly the first health packs went to."""
+    rng = registrar.rng
+    until = REGISTERED_BY["素龙街道"]
+    for _ in range(20):
+        family = [LedgerPerson(Relation.HEAD, "F", rng.randint(26, 52), codes=["woman_in_hardship"])]
+        family += [
+            LedgerPerson(Relation.CHILD, rng.choice("MF"), rng.randint(1, 15), codes=["child_in_difficulty"])
+            for _ in range(rng.choice((0, 1, 1, 2)))
+        ]
+        registrar.named(rng.choice(villages), family, until=until, exits=False)
+    registrar.of_kind(
+        villages,
+        "anti_relapse",
+        [rng.choice((2, 3, 3, 4, 5)) for _ in range(10)],
+        exclude=SULONG_COUNTED - {"anti_relapse"},
+        until=until,
+        exits=False,
+    )
+    registrar.of_kind(
+        villages,
+        "tekun_dispersed",
+        [1] * 46,
+        exclude=SULONG_COUNTED - {"tekun_dispersed"},
+        head_ages=(65, 95),
+        until=until,
+        exits=False,
+    )
+
+
+def _yunan(registrar: _Registrar, villages_by_town: dict[str, list[Region]]) -> None:
+    """郁南县 (seed 000): its dispersed extreme-poverty dependants over its 15 towns, the people its 2,700-odd
+    health packs went to. A county of some 400,000 has a few thousand; the demo registers YUNAN_TEKUN of them,
+    enough to show the spread. The packs themselves are recorded by the later distribution issue."""
+    towns = sorted(villages_by_town)
+    weights = [registrar.rng.uniform(0.6, 1.4) for _ in towns]
+    shares = [int(YUNAN_TEKUN * weight / sum(weights)) for weight in weights]
+    shares[0] += YUNAN_TEKUN - sum(shares)
+    for town, count in zip(towns, shares, strict=True):
+        registrar.of_kind(
+            villages_by_town[town],
+            "tekun_dispersed",
+            [1] * count,
+            head_ages=(60, 96),
+            until=REGISTERED_BY["郁南县"],
+            exits=False,
+        )
+
+
+def _xiao_q(registrar: _Registrar, village: Region) -> None:
+    """桂圩镇 (seed 000): 小Q, a person with a mental disorder, helped into hospital on 2023-02-03."""
+    xiao_q = LedgerPerson(Relation.HEAD, "M", 32, codes=["mental_disorder"])
+    registrar.named(
+        village,
+        [xiao_q],
+        names={0: "小Q"},
+        living=LivingSituation.WITH_FAMILY,
+        until=REGISTERED_BY["桂圩镇"],
+        exits=False,
+        risk_level=RiskLevel.HIGH,
+        follow_up_level=1,
+        guardian_name=registrar.ledger.names.person(),
+        guardian_relation="父亲",
+        health_notes="精神障碍，2023年2月3日经多方联动送郁南县民安医院住院治疗",
+        notes="简报人物（2023年2月）：在佛山市高明区发病，经救助站甄别为本镇救助对象，社工陪同家属办理入院。",
+    )
+
+
+def _build_registry() -> None:
+    registrar = _Registrar(Ledger(random.Random(REGISTRY_SEED)))
+    rng = registrar.rng
+    villages_by_town: dict[str, list[Region]] = {}
+    for point in (
+        Point.objects.active()
+        .filter(region_code__startswith="4453")
+        .select_related("village", "station__town")
+    ):
+        villages_by_town.setdefault(point.station.town.code, []).append(point.village)
+    towns = dict(Region.objects.filter(code__in=list(villages_by_town)).values_list("code", "name"))
+    yunan = {code: villages for code, villages in villages_by_town.items() if code.startswith("445322")}
+    for town_code in sorted(villages_by_town):
+        villages = sorted(villages_by_town[town_code], key=lambda village: village.code)
+        name = towns[town_code]
+        if name == "河口街道":
+            _hekou(registrar, villages)
+            continue
+        exclude = frozenset()
+        if name == "素龙街道":
+            _sulong(registrar, villages)
+            exclude = SULONG_COUNTED
+        elif town_code.startswith("445322"):
+            exclude = frozenset({"tekun_dispersed"})
+            if name == "桂圩镇":
+                _xiao_q(registrar, next(v for v in villages if v.name == "罗顺村"))
+        registrar.drawn(villages, rng.randint(*STATION_HOUSEHOLDS), exclude=exclude)
+    _yunan(registrar, yunan)
+
+
+def registry_summary() -> str:
+    """One line for the demo's output: what is registered, and that it is fictional."""
+    households = Household.objects.filter(region_code__startswith="4453")
+    people = Beneficiary.objects.filter(region_code__startswith="4453").count()
+    stations = households.values("station_id").distinct().count()
+    return (
+        f"服务对象：{households.count()} 户 {people} 人，分布在 {stations} 个社工站。"
+        "姓名、电话、身份证号均为虚构：身份证号用云浮的县级代码并能通过校验位检查，但不属于任何真实的人。"
+    )
 
 
 def _create_logins(password: str) -> list[tuple[str, str, str]]:
@@ -286,4 +626,6 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
         names = _Names(random.Random(20210809))
         for plan in PLAN:
             _build_county(None, plan, names)
+    if not Household.objects.filter(region_code__startswith="4453").exists():
+        _build_registry()
     return _create_logins(password or demo_password())

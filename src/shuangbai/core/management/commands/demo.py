@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from shuangbai.demo import demo_password, load_demo
+from shuangbai.demo import demo_password, load_demo, registry_summary
 
 
 class Command(BaseCommand):
@@ -11,6 +11,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         logins = load_demo()
         self.stdout.write("云浮市演示数据已就绪（区划为真实代码；村居代码、人名、电话均为虚构）。")
+        self.stdout.write(registry_summary())
         self.stdout.write(f"演示账号（密码均为 {demo_password()}）：")
         for username, role, scope in logins:
             self.stdout.write(f"  {username:<11} {role:<12} {scope}")

@@ -11,13 +11,16 @@ LABELS = [
     ("points", "社工点"),
     ("staff", "社工"),
     ("assignments", "岗位安排"),
+    ("households", "户"),
+    ("beneficiaries", "服务对象"),
 ]
 
 
 class Command(BaseCommand):
     help = (
         "生成合成数据（基准测试、演示用）：synth --scale F [--seed N]。"
-        "规模 1 约为广东全省：21 市、120 县、1600 镇街、26000 村居及对应的站、点、社工；区划均为虚构代码。"
+        "规模 1 约为广东全省：21 市、120 县、1600 镇街、26000 村居及对应的站、点、社工，"
+        "约 110 万户 300 万服务对象；区划、人名、身份证号均为虚构。"
     )
 
     def add_arguments(self, parser):

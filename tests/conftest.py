@@ -22,6 +22,7 @@ from shuangbai.core.models import Role, User
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
+from shuangbai.registry.catalogue import seed_categories
 from shuangbai.registry.models import Category
 from shuangbai.registry.services import household_register
 from shuangbai.staff.models import Position
@@ -118,6 +119,7 @@ def world(db) -> World:
     regions_load(
         [RegionRow(i, c, n, p, lvl) for i, (c, n, p, lvl) in enumerate(EXTRA_REGIONS, 2)], fictional=True
     )
+    seed_categories(Category)  # a transactional test before this one flushed the migration's rows
     w = World()
     _station("445381002000", "445381002201", "a", w)
     _station("445381001000", "445381001201", "b", w)

@@ -30,6 +30,7 @@ from shuangbai.core.models import Role, User
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
+from shuangbai.registry.catalogue import seed_categories
 from shuangbai.registry.models import (
     Beneficiary,
     Category,
@@ -627,5 +628,6 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
         for plan in PLAN:
             _build_county(None, plan, names)
     if not Household.objects.filter(region_code__startswith="4453").exists():
+        seed_categories(Category)  # normally there from the migration; gone if the database was flushed
         _build_registry()
     return _create_logins(password or demo_password())

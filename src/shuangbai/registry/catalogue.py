@@ -24,3 +24,12 @@ SEED_CATEGORIES = [
     ("mental_disorder", "精神障碍患者", "special"),
     ("woman_in_hardship", "困难妇女", "special"),
 ]
+
+
+def seed_categories(category_model) -> None:
+    """Create the seed categories that are missing (idempotent). Takes the model so the data migration can
+    pass its historical one; tests call it too, since a transactional test's flush empties the table."""
+    for order, (code, name, umbrella) in enumerate(SEED_CATEGORIES, start=1):
+        category_model.objects.get_or_create(
+            code=code, defaults={"name": name, "umbrella": umbrella, "sort_order": order * 10}
+        )

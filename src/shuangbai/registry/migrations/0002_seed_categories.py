@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from shuangbai.registry.catalogue import SEED_CATEGORIES
+    from shuangbai.registry.catalogue import seed_categories
 
-    Category = apps.get_model("registry", "Category")
-    for order, (code, name, umbrella) in enumerate(SEED_CATEGORIES, start=1):
-        Category.objects.get_or_create(
-            code=code, defaults={"name": name, "umbrella": umbrella, "sort_order": order * 10}
-        )
+    seed_categories(apps.get_model("registry", "Category"))
 
 
 class Migration(migrations.Migration):

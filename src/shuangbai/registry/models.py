@@ -15,6 +15,7 @@ from django.urls import reverse
 from shuangbai.core.crypto import EncryptedTextField
 from shuangbai.core.scoping import ScopedQuerySet
 from shuangbai.core.versioning import VersionedModel
+from shuangbai.staff.models import Gender  # one gender code list for staff and beneficiaries
 
 
 class Umbrella(models.TextChoices):
@@ -44,11 +45,6 @@ class Category(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
 
 
 class Relation(models.TextChoices):

@@ -57,10 +57,15 @@ class AuditSearchForm(forms.Form):
         return data
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the field it names where the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
+def apply_service_errors(form: forms.Form, error: ValidationError, *others: forms.Form) -> None:
+    """Put a service's ValidationError on the form that has the field it names (`form`, or one of `others`
+    where a page posts several); errors of no field, or of a field no form has, go on `form` as a whole."""
+    if not hasattr(error, "error_dict"):
         form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = next((f for f in (form, *others) if field in f.fields), None)
+        if target is None:
+            form.add_error(None, errors)
+        else:
+            target.add_error(field, errors)

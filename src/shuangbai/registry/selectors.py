@@ -249,6 +249,27 @@ def duplicates_of(user: User, person: Beneficiary) -> QuerySet[Beneficiary]:
     )
 
 
+def category_choices(person: Beneficiary | None = None, *, all: bool = False) -> QuerySet[Category]:
+    """The catalogue: active categories, plus those `person` already holds (retired since, kept on edit);
+    with `all`, retired ones too (the catalogue page)."""
+    if all:
+        return Category.objects.all()
+    if person is None:
+        return Category.objects.filter(active=True)
+    return Category.objects.filter(Q(active=True) | Q(links__beneficiary=person)).distinct()
+
+
+def import_regions(user: User) -> QuerySet[Region]:
+    """Where a user may import into: their region and the levels below it down to towns; a station head,
+    their station's town."""
+    regions = Region.objects.visible_to(user).filter(
+        level__in=[Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN]
+    )
+    if user.scope_station_id:
+        regions = regions.filter(code=user.scope_station.region_code)
+    return regions.order_by("code")
+
+
 def import_runs(user: User) -> QuerySet[ImportRun]:
     return ImportRun.objects.visible_to(user).filter(actor=user)[:20]
 

@@ -14,7 +14,6 @@ from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.permissions import require_personal_data
-from shuangbai.regions.models import Level, Region
 from shuangbai.regions.selectors import get_region_for_user
 
 from . import ledger, services
@@ -37,6 +36,7 @@ from .selectors import (
     BeneficiaryFilter,
     beneficiary_by_id_number,
     beneficiary_list,
+    category_choices,
     category_counts,
     duplicates_of,
     filter_regions,
@@ -44,6 +44,7 @@ from .selectors import (
     get_household_for_user,
     get_import_run_for_user,
     household_members,
+    import_regions,
     import_runs,
     likely_duplicates,
     looks_like_full_id,
@@ -198,15 +199,6 @@ def _person_initial(person) -> dict:
     }
 
 
-def _category_queryset(person=None):
-    """Active categories, plus the ones a record already holds (retired since), so editing keeps them."""
-    from django.db.models import Q
-
-    if person is None:
-        return Category.objects.filter(active=True)
-    return Category.objects.filter(Q(active=True) | Q(links__beneficiary=person)).distinct()
-
-
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_personal_data(request.user)
@@ -215,7 +207,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=person)  # the form shows health notes
     form = BeneficiaryEditForm(
-        request.POST or None, initial=_person_initial(person), categories=_category_queryset(person)
+        request.POST or None, initial=_person_initial(person), categories=category_choices(person)
     )
     if person.has_id:
         form.fields["id_number"].help_text = f"当前：{person.id_masked}。留空表示不修改；填写则替换为新号码。"
@@ -331,7 +323,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
                 head=_person_data(person_form),
             )
         except ValidationError as error:
-            _apply_to_forms(error, household_form, person_form)
+            apply_service_errors(household_form, error, person_form)
         else:
             messages.success(request, "已登记新户及户主。可继续添加家庭成员。")
             return redirect(household)
@@ -346,16 +338,6 @@ def _person_data(form: PersonForm) -> dict:
     data = dict(form.cleaned_data)
     data["gender"] = data["gender"] or ""
     return data
-
-
-def _apply_to_forms(error: ValidationError, *forms) -> None:
-    """A service error on the form that has the field it names (the first form for errors of no field)."""
-    if not hasattr(error, "error_dict"):
-        forms[0].add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        target = next((f for f in forms if field in f.fields), forms[-1])
-        target.add_error(field if field in target.fields else None, errors)
 
 
 @require_GET
@@ -448,7 +430,7 @@ def categories(request: HttpRequest) -> HttpResponse:
         request,
         "registry/categories.html",
         {
-            "categories": Category.objects.all(),
+            "categories": category_choices(all=True),
             "can_edit": request.user.is_superuser or request.user.role in CATALOGUE_ROLES,
         },
     )
@@ -521,13 +503,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     elif request.user.scope_region_id:
         initial["into"] = request.user.scope_region
     _require_importer(request.user)
-    regions = Region.objects.visible_to(request.user).filter(
-        level__in=[Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN]
-    )
-    if request.user.scope_station_id:
-        regions = regions.filter(code=request.user.scope_station.region_code)
     form = ImportForm(
-        request.POST or None, request.FILES or None, regions=regions.order_by("code"), initial=initial
+        request.POST or None, request.FILES or None, regions=import_regions(request.user), initial=initial
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

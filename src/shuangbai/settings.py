@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shuangbai.stations",
     "shuangbai.staff",
     "shuangbai.registry",
+    "shuangbai.visits",
 ]
 
 MIDDLEWARE = [

@@ -26,10 +26,17 @@ SEED_CATEGORIES = [
 ]
 
 
+# Watched by health monitoring from the start; the bureau changes the marks in the catalogue.
+HEALTH_WATCH = {"living_alone_elderly", "disabled_elderly", "severely_disabled", "mental_disorder"}
+
+
 def seed_categories(category_model) -> None:
     """Create the seed categories that are missing (idempotent). Takes the model so the data migration can
     pass its historical one; tests call it too, since a transactional test's flush empties the table."""
+    # Migration 0002's historical model predates the health-watch mark; 0003 sets it for existing rows.
+    has_watch = any(field.name == "health_watch" for field in category_model._meta.fields)
     for order, (code, name, umbrella) in enumerate(SEED_CATEGORIES, start=1):
-        category_model.objects.get_or_create(
-            code=code, defaults={"name": name, "umbrella": umbrella, "sort_order": order * 10}
-        )
+        defaults = {"name": name, "umbrella": umbrella, "sort_order": order * 10}
+        if has_watch:
+            defaults["health_watch"] = code in HEALTH_WATCH
+        category_model.objects.get_or_create(code=code, defaults=defaults)

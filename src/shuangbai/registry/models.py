@@ -32,6 +32,11 @@ class Category(VersionedModel):
     umbrella = models.CharField("归类", max_length=10, choices=Umbrella.choices)
     sort_order = models.PositiveSmallIntegerField("排序", default=100)
     active = models.BooleanField("启用", default=True)
+    health_watch = models.BooleanField(
+        "纳入健康监测",
+        default=False,
+        help_text="此类别的服务对象列入健康监测名单（如独居、失能、重度残疾）。",
+    )
 
     class Meta:
         verbose_name = "服务对象类别"

@@ -465,6 +465,38 @@ def beneficiary_reinstate(*, actor: User, beneficiary: Beneficiary, version: int
     return beneficiary
 
 
+@transaction.atomic
+def beneficiary_change_levels(
+    *,
+    actor: User,
+    beneficiary: Beneficiary,
+    reason: str,
+    risk_level: str | None = None,
+    follow_up_level: int | None = None,
+) -> Beneficiary:
+    """A change of risk or follow-up level decided at a visit: no version check (the visit is the decision,
+    and it names the reason), takes effect at once, audited with the reason."""
+    require_can_edit(actor)
+    require_in_scope(actor, beneficiary)
+    changes: dict[str, Any] = {}
+    if risk_level and risk_level != beneficiary.risk_level:
+        changes["risk_level"] = risk_level
+    if follow_up_level and follow_up_level != beneficiary.follow_up_level:
+        changes["follow_up_level"] = follow_up_level
+    if not changes:
+        return beneficiary
+    if not reason.strip():
+        raise ValidationError({"change_reason": "调整风险等级或跟进级别时，请填写调整原因。"})
+    current = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    return update_versioned(
+        current,
+        actor=actor,
+        expected_version=current.version,
+        changes=changes,
+        redact=lambda diff: diff | {"原因": reason.strip()},
+    )
+
+
 def can_reveal(user: User) -> bool:
     return user.is_superuser or user.role in REVEAL_ROLES
 

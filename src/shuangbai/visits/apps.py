@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class VisitsConfig(AppConfig):
+    name = "shuangbai.visits"
+    verbose_name = "入户走访与跟进"
+
+    def ready(self) -> None:
+        from . import timeline  # noqa: F401  (registers the visits' events on the beneficiary timeline)

@@ -1,0 +1,235 @@
+"""Read queries for visits and the follow-up schedule, always scoped.
+
+The due rule: a person in the register is due `interval(level)` days after the later of their household's last
+home visit and their own registration. A household is due when its first member is due; a home visit to the
+household serves all its members (入户以户计), so the due list is a list of households.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from shuangbai.core.models import User
+from shuangbai.core.scoping import get_visible_or_404
+from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Household, RiskLevel
+from shuangbai.stations.models import Point, Station
+
+from .models import DEFAULT_LEVELS, FollowUpLevel, Visit
+
+SOON_DAYS = 7  # the due list looks this far ahead
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A city's four levels: name and days between home visits."""
+
+    names: dict[int, str]
+    intervals: dict[int, int]
+
+    def due_on(self, level: int, last_home_visit: date | None, registered_on: date) -> date:
+        start = max(last_home_visit, registered_on) if last_home_visit else registered_on
+        return start + timedelta(days=self.intervals[level])
+
+    def due_by(self, day: date, *, prefix: str = "") -> Q:
+        """Beneficiaries (fields reached through `prefix`) due on or before `day`, as one index-friendly filter:
+        registered and last visited at least `interval` days before it."""
+        last = f"{prefix}household__follow_up__last_home_visit_on"
+        condition = Q()
+        for level, days in self.intervals.items():
+            latest = day - timedelta(days=days)
+            condition |= Q(**{f"{prefix}follow_up_level": level, f"{prefix}registered_on__lte": latest}) & (
+                Q(**{f"{last}__isnull": True}) | Q(**{f"{last}__lte": latest})
+            )
+        return condition
+
+
+def schedule(city_code: str) -> Schedule:
+    """The city's levels as its bureau set them, the defaults where it has not."""
+    names = {level: name for level, (name, _) in DEFAULT_LEVELS.items()}
+    intervals = {level: days for level, (_, days) in DEFAULT_LEVELS.items()}
+    for row in FollowUpLevel.objects.filter(city_code=city_code[:4].ljust(12, "0")):
+        names[row.level], intervals[row.level] = row.name, row.interval_days
+    return Schedule(names, intervals)
+
+
+def city_of(code: str) -> str:
+    return code[:4].ljust(12, "0")
+
+
+# ---------------------------------------------------------------------------------------------- due list
+
+
+@dataclass
+class DuePerson:
+    id: int
+    name: str
+    level: int
+    level_name: str
+    risk_level: str
+    due_on: date
+
+
+@dataclass
+class DueHousehold:
+    household_id: int
+    head: str
+    village: str
+    address: str
+    point: str
+    last_home_visit: date | None
+    due_on: date
+    days_overdue: int  # > 0 overdue, 0 due today, < 0 due in that many days
+    people: list[DuePerson] = field(default_factory=list)
+
+    @property
+    def section(self) -> str:
+        if self.days_overdue > 0:
+            return "overdue"
+        return "today" if self.days_overdue == 0 else "soon"
+
+
+def due_households(
+    user: User, station: Station, *, point: Point | None = None, today: date | None = None
+) -> list[DueHousehold]:
+    """Households of a station with someone due within SOON_DAYS, most overdue first."""
+    today = today or timezone.localdate()
+    plan = schedule(station.region_code)
+    people = (
+        Beneficiary.objects.visible_to(user)
+        .active()
+        .filter(station=station)
+        .filter(plan.due_by(today + timedelta(days=SOON_DAYS)))
+    )
+    if point is not None:
+        people = people.filter(household__point=point)
+    rows = people.values_list(
+        "id",
+        "name",
+        "relation",
+        "follow_up_level",
+        "risk_level",
+        "registered_on",
+        "household_id",
+        "household__address",
+        "household__village__name",
+        "household__point__name",
+        "household__follow_up__last_home_visit_on",
+    ).order_by()
+    households: dict[int, DueHousehold] = {}
+    for pk, name, relation, level, risk, registered, hh, address, village, point_name, last in rows:
+        due = plan.due_on(level, last, registered)
+        person = DuePerson(pk, name, level, plan.names[level], risk, due)
+        entry = households.get(hh)
+        if entry is None:
+            entry = households[hh] = DueHousehold(hh, name, village, address, point_name or "", last, due, 0)
+        entry.people.append(person)
+        if relation == "head":
+            entry.head = name
+        entry.due_on = min(entry.due_on, due)
+    for entry in households.values():
+        entry.days_overdue = (today - entry.due_on).days
+        entry.people.sort(key=lambda p: (p.due_on, p.level))
+    return sorted(households.values(), key=lambda e: (e.due_on, e.household_id))
+
+
+def due_counts(user: User, station: Station, *, today: date | None = None) -> dict[str, int]:
+    """Households overdue, due today and due within the week, for a station's page."""
+    counts = {"overdue": 0, "today": 0, "soon": 0}
+    for entry in due_households(user, station, today=today):
+        counts[entry.section] += 1
+    return counts
+
+
+# -------------------------------------------------------------------------------------------- visit lists
+
+
+def get_visit_for_user(user: User, pk: int) -> Visit:
+    return get_visible_or_404(
+        Visit.objects.select_related(
+            "household", "household__village", "station", "point", "recorded_by", "changed_person"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def visit_list(
+    user: User,
+    *,
+    station_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    kind: str = "",
+    household_id: int | None = None,
+) -> QuerySet[Visit]:
+    visits = (
+        Visit.objects.visible_to(user)
+        .select_related("household", "household__village", "station", "recorded_by")
+        .prefetch_related(Prefetch("workers"))
+        .defer("health", "mental_notes")
+    )
+    if station_id:
+        visits = visits.filter(station_id=station_id)
+    if date_from:
+        visits = visits.filter(visited_on__gte=date_from)
+    if date_to:
+        visits = visits.filter(visited_on__lte=date_to)
+    if kind:
+        visits = visits.filter(kind=kind)
+    if household_id:
+        visits = visits.filter(household_id=household_id)
+    return visits
+
+
+def household_visits(household: Household, *, limit: int = 20) -> QuerySet[Visit]:
+    return (
+        household.visits.select_related("recorded_by")
+        .prefetch_related("workers")
+        .defer("health", "mental_notes")
+        .order_by("-visited_at", "-id")[:limit]
+    )
+
+
+def visit_form_choices(household: Household):
+    """Who can be named on a visit to this household: the station's staff in post and the members."""
+    from shuangbai.staff.models import Staff
+
+    staff = Staff.objects.in_post().filter(station_id=household.station_id).order_by("position", "name")
+    members = household.members.current().defer("id_number", "health_notes").order_by("-relation", "id")
+    return staff, members
+
+
+# -------------------------------------------------------------------------------------- health monitoring
+
+
+def health_watch(user: User, *, station: Station | None = None) -> QuerySet[Beneficiary]:
+    """Beneficiaries in the register at high risk or in a category the bureau watches, each with their
+    household's last visit (any kind) as `last_visit_id`, for one page of the monitoring list."""
+    watched = BeneficiaryCategory.objects.filter(
+        beneficiary=OuterRef("pk"), category__health_watch=True, active=True
+    )
+    people = Beneficiary.objects.visible_to(user).active()
+    if station is not None:
+        people = people.filter(station=station)
+    risk_first = Case(When(risk_level=RiskLevel.HIGH, then=Value(0)), default=Value(1))
+    last_visit = Visit.objects.filter(household=OuterRef("household_id")).order_by("-visited_at", "-id")
+    return (
+        people.filter(Q(risk_level=RiskLevel.HIGH) | Exists(watched))
+        .select_related("household", "household__village", "station")
+        .prefetch_related("categories")
+        .defer("id_number", "health_notes")
+        .annotate(last_visit_id=Subquery(last_visit.values("id")[:1]))
+        .order_by("station__region_code", risk_first, "household__region_code", "id")
+    )
+
+
+def visits_by_id(ids: list[int]) -> dict[int, Visit]:
+    return {v.pk: v for v in Visit.objects.filter(pk__in=[i for i in ids if i])}
+
+
+def monitored_count(user: User, station: Station) -> int:
+    return health_watch(user, station=station).count()

@@ -15,5 +15,6 @@ urlpatterns = [
     path("stations/", include("shuangbai.stations.urls")),
     path("staff/", include("shuangbai.staff.urls")),
     path("registry/", include("shuangbai.registry.urls")),
+    path("visits/", include("shuangbai.visits.urls")),
     path("admin/", admin.site.urls),
 ]

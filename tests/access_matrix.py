@@ -27,7 +27,7 @@ class Route:
         str | None
     )  # what the URL argument points at: station, point, staff, region, town; None: no argument
     # read | manage | personal | personal_manage | bureau | self | edit | reveal | import | import_read |
-    # catalogue
+    # catalogue | amend (a visit: its author, or the head of its station)
     access: str
     query: str | None = None  # for list pages: the query parameter that takes the object
     scoped: bool = True  # False: shared data (the category catalogue), no "outside" to test
@@ -77,6 +77,18 @@ ROUTES: dict[str, Route] = {
     "registry:import_template": Route(None, "import"),
     "registry:import_result": Route("import", "import_read"),
     "registry:import_errors": Route("import", "import_read"),
+    "visits:index": Route("station", "personal", query="station"),
+    "visits:due": Route("station", "personal", query="station"),
+    "visits:create": Route("household", "edit", query="household"),
+    "visits:detail": Route("visit", "personal"),
+    "visits:edit": Route("visit", "amend"),
+    "visits:photo": Route("photo", "personal"),
+    "visits:health": Route("station", "personal", query="station"),
+    "visits:levels": Route(None, "read"),
+    "visits:coverage": Route("region", "read", query="region"),
+    "visits:missed": Route("region", "personal", query="region"),
+    "visits:missed_export": Route("region", "personal", query="region"),
+    "visits:two_coverages": Route("region", "read", query="region"),
 }
 
 # For each person of the `world` fixture: the letter of a station inside and one outside their scope.
@@ -133,11 +145,7 @@ def _import_run(world, letter: str, owner) -> int:
     from shuangbai.registry.services import IMPORT_ROLES
 
     if owner is None or owner.role not in IMPORT_ROLES:
-        from shuangbai.regions.models import Region
-
-        owner = User.objects.filter(username="root").first() or User.objects.create_superuser(
-            "root", role="province", scope_region=Region.objects.get(code="440000000000")
-        )
+        owner = _superuser()
     key = f"_import_{letter}_{owner.username}"
     if not hasattr(world, key):
         station = getattr(world, f"station_{letter}")
@@ -147,6 +155,43 @@ def _import_run(world, letter: str, owner) -> int:
     return getattr(world, key)
 
 
+def _visit(world, letter: str) -> tuple[int, int]:
+    """A home visit with one photo to station `letter`'s household, recorded by its worker where the fixture
+    has one (so worker_a and worker_b are the authors of theirs), else by a superuser. (visit id, photo id)"""
+    import io
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from shuangbai.visits.services import visit_record
+
+    key = f"_visit_{letter}"
+    if not hasattr(world, key):
+        author = getattr(world, f"worker_{letter}", None) or _superuser()
+        picture = io.BytesIO()
+        Image.new("RGB", (8, 8), "blue").save(picture, "JPEG")
+        visit = visit_record(
+            actor=author,
+            household=getattr(world, f"household_{letter}"),
+            visited_at=timezone.now() - timedelta(hours=1),
+            workers=[getattr(world, f"staff_{letter}")],
+            photos=[SimpleUploadedFile("p.jpg", picture.getvalue(), "image/jpeg")],
+        )
+        setattr(world, key, (visit.pk, visit.photos.get().pk))
+    return getattr(world, key)
+
+
+def _superuser():
+    from shuangbai.core.models import User
+    from shuangbai.regions.models import Region
+
+    return User.objects.filter(username="root").first() or User.objects.create_superuser(
+        "root", role="province", scope_region=Region.objects.get(code="440000000000")
+    )
+
+
 BAD_LEDGER_CSV = "姓名,身份证号,镇（街）,村（居）,类别1\n,123,无此镇,无此村,无此类别\n".encode()
 
 
@@ -154,6 +199,8 @@ def _object_arg(world, kind: str, letter: str, owner=None):
     station = getattr(world, f"station_{letter}")
     if kind == "import":
         return _import_run(world, letter, owner)
+    if kind in ("visit", "photo"):
+        return _visit(world, letter)[0 if kind == "visit" else 1]
     if kind == "category":
         from shuangbai.registry.models import Category
 
@@ -177,7 +224,7 @@ def _url(name: str, route: Route, arg, urlconf=None) -> str:
     return reverse(name, args=[arg], urlconf=urlconf)
 
 
-WRITE_ACCESS = {"manage", "personal_manage", "self", "edit", "reveal", "import", "catalogue"}
+WRITE_ACCESS = {"manage", "personal_manage", "self", "edit", "reveal", "import", "catalogue", "amend"}
 
 
 def expected_inside(username: str, route: Route) -> set[int]:
@@ -196,6 +243,8 @@ def expected_inside(username: str, route: Route) -> set[int]:
         # GET only; an import's result is its importer's alone, and only importers have any
         "import_read": {200} if username in REVEAL else {404},
         "catalogue": {200} if username in CATALOGUE else {403},
+        # the fixture's visits inside are by worker_a (station a) and worker_b (station b)
+        "amend": ({200} if username in {"head_a", "worker_a", "worker_b"} else {403}) if personal else {404},
     }[route.access]
 
 

@@ -25,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.SUPERVISOR:
         return redirect("stations:index")
+    if user.role == Role.WORKER:
+        return redirect("visits:due")  # a worker's day starts from who is due a visit
     if user.scope_station_id:
         return redirect("stations:detail", pk=user.scope_station_id)
     if user.scope_region_id:

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from shuangbai.core.models import User
 from shuangbai.core.scoping import get_visible_or_404
-from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Household, RiskLevel
+from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Household, Relation, RiskLevel
 from shuangbai.stations.models import Point, Station
 
-from .models import DEFAULT_LEVELS, FollowUpLevel, Visit
+from .models import DEFAULT_LEVELS, FollowUpLevel, Visit, VisitPhoto
 
 SOON_DAYS = 7  # the due list looks this far ahead
 
@@ -106,10 +107,13 @@ def due_households(
     )
     if point is not None:
         people = people.filter(household__point=point)
+    # The household is shown by its head's name, also when only another member is due.
+    head = Beneficiary.objects.current().filter(household=OuterRef("household_id"), relation=Relation.HEAD)
+    people = people.annotate(head_name=Subquery(head.values("name")[:1]))
     rows = people.values_list(
         "id",
         "name",
-        "relation",
+        "head_name",
         "follow_up_level",
         "risk_level",
         "registered_on",
@@ -120,15 +124,15 @@ def due_households(
         "household__follow_up__last_home_visit_on",
     ).order_by()
     households: dict[int, DueHousehold] = {}
-    for pk, name, relation, level, risk, registered, hh, address, village, point_name, last in rows:
+    for pk, name, head_name, level, risk, registered, hh, address, village, point_name, last in rows:
         due = plan.due_on(level, last, registered)
         person = DuePerson(pk, name, level, plan.names[level], risk, due)
         entry = households.get(hh)
         if entry is None:
-            entry = households[hh] = DueHousehold(hh, name, village, address, point_name or "", last, due, 0)
+            entry = households[hh] = DueHousehold(
+                hh, head_name or name, village, address, point_name or "", last, due, 0
+            )
         entry.people.append(person)
-        if relation == "head":
-            entry.head = name
         entry.due_on = min(entry.due_on, due)
     for entry in households.values():
         entry.days_overdue = (today - entry.due_on).days
@@ -233,3 +237,11 @@ def visits_by_id(ids: list[int]) -> dict[int, Visit]:
 
 def monitored_count(user: User, station: Station) -> int:
     return health_watch(user, station=station).count()
+
+
+def get_photo_for_user(user: User, pk: int) -> VisitPhoto:
+    """A photo is seen by whoever may see its visit."""
+    photo = VisitPhoto.objects.filter(pk=pk, visit__in=Visit.objects.visible_to(user)).first()
+    if photo is None:
+        raise Http404
+    return photo

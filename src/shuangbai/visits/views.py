@@ -1,8 +1,303 @@
-from django.http import Http404
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shuangbai.core.audit import audit_record
+from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.scoping import scope_of
+from shuangbai.regions.models import Level, Region
+from shuangbai.registry.selectors import get_household_for_user, household_members
+from shuangbai.registry.services import can_edit
+from shuangbai.stations.models import Point, Station
+from shuangbai.stations.selectors import get_station_for_user
+
+from . import photos as photo_store
+from . import selectors, services
+from .forms import LevelsForm, VisitAmendForm, VisitFilterForm, VisitForm
 
 
-def _todo(request, pk=None):
-    raise Http404
+def _station_for(request: HttpRequest) -> Station | None:
+    """The station a page is about: `?station=`, or the user's own. None for a bureau user who named none."""
+    if request.GET.get("station"):
+        try:
+            return get_station_for_user(request.user, int(request.GET["station"]))
+        except ValueError:
+            raise Http404 from None
+    if request.user.scope_station_id:
+        return request.user.scope_station
+    return None
 
 
-index = due = create = detail = edit = photo = health = levels = _todo
+def _own_point(user: User, station: Station) -> Point | None:
+    staff = user.staff if user.staff_id else None
+    if staff and staff.point_id and staff.station_id == station.pk:
+        return staff.point
+    return None
+
+
+@require_GET
+def due(request: HttpRequest) -> HttpResponse:
+    """Today's list: overdue households first, then due today, then within the week."""
+    require_personal_data(request.user)
+    station = _station_for(request)
+    if station is None:
+        messages.info(request, "请先选择一个社工站，再查看其到期走访。")
+        return redirect("stations:index")
+    points = list(station.points.active().order_by("name"))
+    wanted = request.GET.get("point", "")
+    point = None
+    if wanted == "" and "point" not in request.GET:
+        point = _own_point(request.user, station)
+    elif wanted not in ("", "all"):
+        point = next((p for p in points if str(p.pk) == wanted), None)
+        if point is None:
+            raise Http404
+    rows = selectors.due_households(request.user, station, point=point)
+    counts = {"overdue": 0, "today": 0, "soon": 0}
+    for row in rows:
+        counts[row.section] += 1
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "visits/due.html",
+        {
+            "station": station,
+            "points": points,
+            "point": point,
+            "page": page,
+            "counts": counts,
+            "today": timezone.localdate(),
+            "can_record": can_edit(request.user),
+        },
+    )
+
+
+def _form_context(household, form, **extra) -> dict:
+    return {"household": household, "form": form, "members": list(household_members(household))} | extra
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    """The visit form for one household, filled with who and where. Answers a script's save with JSON (201),
+    so the browser clears its draft only once the server has the visit."""
+    require_personal_data(request.user)
+    try:
+        household = get_household_for_user(request.user, int(request.GET.get("household", "")))
+    except ValueError:
+        raise Http404 from None
+    if not can_edit(request.user):
+        raise PermissionDenied
+    staff, members = selectors.visit_form_choices(household)
+    level_names = selectors.schedule(household.region_code).names
+    kwargs = {"household": household, "staff": staff, "members": members, "level_names": level_names}
+    if request.method == "POST":
+        form = VisitForm(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            try:
+                visit = services.visit_record(actor=request.user, household=household, **form.visit_values())
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                after = _after_save_url(request, household)
+                messages.success(request, f"已保存{household.village.name}{household.address}的走访记录。")
+                if request.headers.get("X-Requested-With") == "fetch":
+                    return JsonResponse({"visit": visit.pk, "url": after}, status=201)
+                return redirect(after)
+        status = 422
+    else:
+        now = timezone.localtime()
+        own = [request.user.staff] if request.user.staff_id and staff.filter(pk=request.user.staff_id) else []
+        wanted = [m for m in members if str(m.pk) == request.GET.get("beneficiary")]
+        form = VisitForm(
+            initial={
+                "visited_on": now.date(),
+                "visited_time": now.time().replace(second=0, microsecond=0),
+                "kind": "home",
+                "workers": own,
+                "met": wanted,
+                "changed_person": wanted[0] if wanted else None,
+            },
+            **kwargs,
+        )
+        status = 200
+    context = _form_context(
+        household, form, draft_key=f"visit-new-{household.pk}", next=request.GET.get("next", "")
+    )
+    return render(request, "visits/visit_form.html", context, status=status)
+
+
+def _after_save_url(request: HttpRequest, household) -> str:
+    wanted = request.GET.get("next", "")
+    if wanted.startswith("/") and not wanted.startswith("//"):
+        return wanted
+    if request.user.scope_station_id:
+        return reverse("visits:due")
+    return household.get_absolute_url()
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    visit = selectors.get_visit_for_user(request.user, pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=visit)
+    revisions = [
+        {"revision": r, "snapshot": json.loads(r.snapshot)}
+        for r in visit.revisions.select_related("changed_by").order_by("-version")
+    ]
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "visit": visit,
+            "workers": list(visit.workers.all()),
+            "met": list(visit.met.all()),
+            "photos": list(visit.photos.all()),
+            "revisions": revisions,
+            "can_amend": services.can_amend(request.user, visit),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    visit = selectors.get_visit_for_user(request.user, pk)
+    if not services.can_amend(request.user, visit):
+        raise PermissionDenied
+    household = visit.household
+    staff, members = selectors.visit_form_choices(household)
+    kwargs = {"household": household, "staff": staff, "members": members}
+    if request.method == "POST":
+        form = VisitAmendForm(request.POST, **kwargs)
+        if form.is_valid():
+            values = form.visit_values()
+            try:
+                services.visit_amend(
+                    actor=request.user,
+                    visit=visit,
+                    version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    workers=list(form.cleaned_data["workers"]),
+                    met=list(form.cleaned_data["met"]),
+                    **values,
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, "走访记录已修改，修改前的内容已保留。")
+                return redirect(visit)
+    else:
+        form = VisitAmendForm(initial=VisitAmendForm.initial_for(visit), **kwargs)
+    context = _form_context(household, form, visit=visit, draft_key=f"visit-edit-{visit.pk}-{visit.version}")
+    return render(request, "visits/visit_form.html", context)
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    picture = selectors.get_photo_for_user(request.user, pk)
+    response = HttpResponse(photo_store.load(picture.path), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Visits recorded in scope (a station's, or all the user may see), newest first."""
+    require_personal_data(request.user)
+    station = _station_for(request)
+    household = None
+    if request.GET.get("household"):
+        try:
+            household = get_household_for_user(request.user, int(request.GET["household"]))
+        except ValueError:
+            raise Http404 from None
+    form = VisitFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    visits = selectors.visit_list(
+        request.user,
+        station_id=station.pk if station else None,
+        household_id=household.pk if household else None,
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        kind=data.get("kind", ""),
+    )
+    page = Paginator(visits, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "visits/visit_list.html",
+        {"station": station, "household": household, "form": form, "page": page},
+    )
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """健康监测: high-risk and watched beneficiaries with their household's last visit and what it saw."""
+    require_personal_data(request.user)
+    station = _station_for(request)
+    people = selectors.health_watch(request.user, station=station)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    visits = selectors.visits_by_id([p.last_visit_id for p in page])
+    rows = [{"person": p, "visit": visits.get(p.last_visit_id)} for p in page]
+    return render(request, "visits/health.html", {"station": station, "page": page, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def levels(request: HttpRequest) -> HttpResponse:
+    """A city's follow-up levels: everyone reads them; the city bureau (or the province) sets them."""
+    user = request.user
+    scope = scope_of(user)
+    home = user.home_region_code or (scope.prefixes[0] if scope.prefixes else "")
+    city_code = request.GET.get("city") or selectors.city_of(home)
+    cities = list(Region.objects.filter(level=Level.CITY, code__startswith=home[:2]).order_by("code"))
+    if not request.GET.get("city") and home[2:4] == "00" and cities:
+        city_code = cities[0].code  # the province's officer starts from its first city
+    is_city = (
+        len(city_code) == 12 and city_code.isdigit() and city_code[4:] == "0" * 8 and city_code[2:4] != "00"
+    )
+    # A city's schedule is read by everyone working in it, and by the bureaus above it.
+    if not is_city or not (scope.covers_code(city_code) or home.startswith(city_code[:4])):
+        raise Http404
+    plan = selectors.schedule(city_code)
+    current = {level: (plan.names[level], plan.intervals[level]) for level in plan.intervals}
+    may_edit = True
+    try:
+        services.require_schedule_role(user, city_code)
+    except PermissionDenied:
+        may_edit = False
+    form = LevelsForm(request.POST or None, current=current)
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.schedule_update(actor=user, city_code=city_code, levels=form.levels())
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request, "跟进级别已保存，即时生效：各服务对象的下次走访日期已按新间隔计算。"
+                )
+                return redirect(f"{reverse('visits:levels')}?city={city_code}")
+    return render(
+        request,
+        "visits/levels.html",
+        {
+            "form": form,
+            "current": current,
+            "may_edit": may_edit,
+            "city_code": city_code,
+            "cities": cities if home[2:4] == "00" else [],
+        },
+    )

@@ -1,0 +1,120 @@
+/* The visit form on a weak network: every change is kept as a draft in this browser, the save is one
+   request, and the draft is dropped only when the server answers that it has the visit. Without scripts the
+   form still posts normally. Photos cannot be kept in a draft: after a failed save they are chosen again. */
+(function () {
+  "use strict";
+  var PREFIX = "shuangbai:draft:";
+
+  function fields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.type !== "file" && el.type !== "submit" && el.name !== "csrfmiddlewaretoken";
+    });
+  }
+
+  function collect(form) {
+    var data = {};
+    fields(form).forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") {
+        data[el.name] = data[el.name] || [];
+        if (el.checked) data[el.name].push(el.value);
+      } else {
+        data[el.name] = el.value;
+      }
+    });
+    return data;
+  }
+
+  function apply(form, data) {
+    fields(form).forEach(function (el) {
+      if (!(el.name in data)) return;
+      if (el.type === "checkbox" || el.type === "radio") el.checked = data[el.name].indexOf(el.value) >= 0;
+      else el.value = data[el.name];
+    });
+  }
+
+  function say(text, kind) {
+    var status = document.getElementById("draft-status");
+    if (!status) return;
+    status.textContent = text;
+    status.className = kind || "muted";
+  }
+
+  function init() {
+    var form = document.querySelector("form[data-draft-key]");
+    if (!form || !window.localStorage) return;
+    var key = PREFIX + form.getAttribute("data-draft-key");
+    var saved = localStorage.getItem(key);
+    if (saved && !form.hasAttribute("data-bound")) {
+      try {
+        apply(form, JSON.parse(saved).data);
+        say("已恢复上次未保存的草稿（照片需重新选择）。", "ok");
+      } catch (e) {
+        localStorage.removeItem(key);
+      }
+    }
+    function keep() {
+      try {
+        localStorage.setItem(key, JSON.stringify({ at: Date.now(), data: collect(form) }));
+      } catch (e) { /* storage full or refused: the form still works, only without a draft */ }
+    }
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+
+    var locate = document.getElementById("locate");
+    if (locate && navigator.geolocation) {
+      locate.hidden = false;
+      locate.addEventListener("click", function () {
+        var where = document.getElementById("location-status");
+        where.textContent = "正在定位…";
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          form.elements.latitude.value = pos.coords.latitude.toFixed(6);
+          form.elements.longitude.value = pos.coords.longitude.toFixed(6);
+          form.elements.location_accuracy.value = Math.round(pos.coords.accuracy);
+          where.textContent = "已记录位置（精度约" + Math.round(pos.coords.accuracy) + "米）";
+          keep();
+        }, function () {
+          where.textContent = "未能获取位置（未授权或无信号），可不记录位置直接保存。";
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (!window.fetch || !window.FormData) return;
+      event.preventDefault();
+      keep();
+      var button = form.querySelector("[type=submit]");
+      button.disabled = true;
+      say("正在保存…");
+      fetch(form.action || window.location.href, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      }).then(function (response) {
+        if (response.status === 201) {
+          return response.json().then(function (answer) {
+            localStorage.removeItem(key);
+            window.location.assign(answer.url);
+          });
+        }
+        // The server refused the content (422 with the form and its errors) or failed: show its page.
+        return response.text().then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var main = page.querySelector("main");
+          if (!main) throw new Error("no page");
+          document.querySelector("main").replaceWith(main);
+          init();
+          if (response.status >= 500) say("服务器出错，未能保存；草稿仍保存在本机，请稍后再试。", "error");
+          var error = document.querySelector(".errorlist");
+          if (error) error.scrollIntoView({ block: "center" });
+        });
+      }).catch(function () {
+        button.disabled = false;
+        say("网络中断，未能保存。填写的内容已作为草稿保存在本机，网络恢复后请再点“保存”。", "error");
+      });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,215 @@
+"""The visit pages through the test client: the due list, the form (with and without script), detail,
+amendment, the monitoring list and the schedule page."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from shuangbai.core.models import AuditEntry
+from shuangbai.registry.services import beneficiary_update
+from shuangbai.visits.models import FollowUp, Visit, VisitRevision
+from shuangbai.visits.services import visit_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post_data(world, **overrides) -> dict:
+    now = timezone.localtime()
+    data = {
+        "visited_on": now.date().isoformat(),
+        "visited_time": now.strftime("%H:%M"),
+        "kind": "home",
+        "workers": [world.staff_a.pk],
+        "met": [world.beneficiary_a.pk],
+        "health": "血压偏高，按时服药",
+        "living": "家中整洁",
+        "mental_state": "good",
+        "hazards": ["electric"],
+        "needs": ["medical", "policy"],
+        "actions": "联系村医上门测血压",
+        "client_token": str(uuid.uuid4()),
+    }
+    return data | overrides
+
+
+def _level_1(world, actor):
+    person = world.beneficiary_a
+    return beneficiary_update(actor=actor, beneficiary=person, version=person.version, follow_up_level=1)
+
+
+def test_a_worker_lands_on_the_due_list_and_sees_an_overdue_household(world):
+    person = _level_1(world, world.worker_a)  # registered today: due in 3 days, so "within the week"
+    client = _client(world.worker_a)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("visits:due")
+    html = response.content.decode()
+    assert person.name in html
+    assert f"household={person.household_id}" in html
+    assert re.search(r'id="count-soon">1<', html)
+
+
+def test_the_due_list_shows_days_overdue_from_the_last_home_visit(world):
+    person = _level_1(world, world.worker_a)
+    # registered long ago, last visited 10 days ago: 7 days overdue on a 3-day interval
+    type(person).objects.filter(pk=person.pk).update(registered_on=timezone.localdate() - timedelta(days=60))
+    visit_record(
+        actor=world.worker_a,
+        household=person.household,
+        visited_at=timezone.now() - timedelta(days=10),
+        workers=[world.staff_a],
+    )
+    html = _client(world.worker_a).get(reverse("visits:due")).content.decode()
+    assert "逾期7天" in html
+    assert re.search(r'id="count-overdue">1<', html)
+
+
+def test_posting_the_form_records_the_visit_and_updates_the_follow_up(world):
+    client = _client(world.worker_a)
+    url = f"{reverse('visits:create')}?household={world.household_a.pk}"
+    form_page = client.get(url).content.decode()
+    assert world.beneficiary_a.name in form_page and 'name="client_token"' in form_page
+    response = client.post(url, _post_data(world))
+    assert response.status_code == 302 and response["Location"] == reverse("visits:due")
+    visit = Visit.objects.get(household=world.household_a)
+    assert visit.health == "血压偏高，按时服药" and visit.needs == ["medical", "policy"]
+    assert list(visit.workers.all()) == [world.staff_a]
+    assert FollowUp.objects.get(household=world.household_a).last_home_visit_on == timezone.localdate()
+
+
+def test_a_script_save_answers_201_and_a_repeated_save_makes_no_second_visit(world):
+    client = _client(world.worker_a)
+    url = f"{reverse('visits:create')}?household={world.household_a.pk}"
+    data = _post_data(world)
+    first = client.post(url, data, headers={"X-Requested-With": "fetch"})
+    assert first.status_code == 201 and first.json()["url"] == reverse("visits:due")
+    again = client.post(url, data, headers={"X-Requested-With": "fetch"})
+    assert again.status_code == 201 and again.json()["visit"] == first.json()["visit"]
+    assert Visit.objects.filter(household=world.household_a).count() == 1
+
+
+def test_bad_input_comes_back_422_in_chinese_and_saves_nothing(world):
+    client = _client(world.worker_a)
+    url = f"{reverse('visits:create')}?household={world.household_a.pk}"
+    future = (timezone.localdate() + timedelta(days=2)).isoformat()
+    response = client.post(url, _post_data(world, visited_on=future, workers=[]))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "走访时间不能晚于现在" in html or "请至少选择一名走访社工" in html
+    assert "请至少选择一名走访社工" in html
+    assert not Visit.objects.exists()
+    old = (timezone.localdate() - timedelta(days=40)).isoformat()
+    response = client.post(url, _post_data(world, visited_on=old))
+    assert response.status_code == 422
+    assert "补录原因" in response.content.decode() and not Visit.objects.exists()
+
+
+def test_a_level_change_at_the_visit_takes_effect_at_once(world):
+    client = _client(world.worker_a)
+    url = f"{reverse('visits:create')}?household={world.household_a.pk}"
+    data = _post_data(world, changed_person=world.beneficiary_a.pk, risk_after="high", level_after="1")
+    response = client.post(url, data)
+    assert response.status_code == 422 and "调整原因" in response.content.decode()
+    response = client.post(url, data | {"change_reason": "独居且行动不便"})
+    assert response.status_code == 302
+    world.beneficiary_a.refresh_from_db()
+    assert (world.beneficiary_a.risk_level, world.beneficiary_a.follow_up_level) == ("high", 1)
+    change = AuditEntry.objects.filter(object_id=str(world.beneficiary_a.pk), action="change").latest("id")
+    assert "独居且行动不便" in change.changes["原因"]
+
+
+def test_photos_are_stripped_and_served_only_in_scope(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = Image.new("RGB", (2400, 1200), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    buffer.seek(0)
+    buffer.name = "门口.jpg"
+    client = _client(world.worker_a)
+    url = f"{reverse('visits:create')}?household={world.household_a.pk}"
+    assert client.post(url, _post_data(world) | {"photos": [buffer]}).status_code == 302
+    photo = Visit.objects.get().photos.get()
+    assert (photo.width, photo.height) == (1600, 800)
+    served = client.get(photo.get_absolute_url())
+    assert served["Content-Type"] == "image/jpeg"
+    assert b"PhoneMaker" not in served.content and not Image.open(io.BytesIO(served.content)).getexif()
+    assert b"PhoneMaker" not in next(tmp_path.rglob("*.enc")).read_bytes()
+    assert _client(world.worker_b).get(photo.get_absolute_url()).status_code == 404
+
+
+def test_the_detail_page_shows_the_visit_and_its_earlier_versions(world):
+    visit = visit_record(
+        actor=world.worker_a,
+        household=world.household_a,
+        visited_at=timezone.now() - timedelta(hours=2),
+        workers=[world.staff_a],
+        health="咳嗽",
+    )
+    client = _client(world.worker_a)
+    edit_url = reverse("visits:edit", args=[visit.pk])
+    page = client.get(edit_url).content.decode()
+    assert "咳嗽" in page
+    local = timezone.localtime(visit.visited_at)
+    response = client.post(
+        edit_url,
+        {
+            "version": visit.version,
+            "visited_on": local.date().isoformat(),
+            "visited_time": local.strftime("%H:%M"),
+            "kind": "home",
+            "workers": [world.staff_a.pk],
+            "health": "咳嗽已好转",
+            "reason": "补充复诊情况",
+        },
+    )
+    assert response.status_code == 302
+    assert VisitRevision.objects.get(visit=visit).reason == "补充复诊情况"
+    html = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+    assert "咳嗽已好转" in html and "第1版" in html and "补充复诊情况" in html
+    assert _client(world.worker_b).get(reverse("visits:detail", args=[visit.pk])).status_code == 404
+
+
+def test_the_health_list_holds_high_risk_and_watched_people_with_their_last_visit(world):
+    person = world.beneficiary_a
+    beneficiary_update(actor=world.worker_a, beneficiary=person, version=person.version, risk_level="high")
+    visit_record(
+        actor=world.worker_a,
+        household=world.household_a,
+        visited_at=timezone.now() - timedelta(days=1),
+        workers=[world.staff_a],
+        health="腿脚不便",
+        hazards=["fire"],
+    )
+    html = _client(world.head_a).get(reverse("visits:health")).content.decode()
+    assert person.name in html and "腿脚不便" in html and "用火隐患" in html
+    county = _client(world.county).get(reverse("visits:health")).content.decode()
+    assert person.name in county
+    assert person.name not in _client(world.worker_b).get(reverse("visits:health")).content.decode()
+
+
+def test_the_city_sets_its_schedule_and_others_only_read_it(world):
+    city = _client(world.city)
+    url = reverse("visits:levels")
+    data = {f"name_{n}": f"第{n}级" for n in range(1, 5)} | {"days_1": 2, "days_2": 7, "days_3": 30, "days_4": 90}
+    assert city.post(url, data).status_code == 302
+    page = _client(world.worker_a).get(url).content.decode()
+    assert "第1级" in page and ">2<" in page
+    assert _client(world.worker_a).post(url, data).status_code == 403
+    bad = city.post(url, data | {"days_1": 10})
+    assert "一级的走访间隔不能长于二级" in bad.content.decode()

@@ -25,6 +25,7 @@ from datetime import date
 from importlib import resources
 
 from django.db import transaction
+from django.db.models import Min
 
 from shuangbai.core.models import Role, User
 from shuangbai.core.services import user_create
@@ -41,7 +42,7 @@ from shuangbai.registry.models import (
     RiskLevel,
 )
 from shuangbai.registry.services import beneficiary_exit, beneficiary_register, household_register
-from shuangbai.staff.models import Position
+from shuangbai.staff.models import Position, Staff
 from shuangbai.staff.services import staff_create
 from shuangbai.stations.models import Point, SiteStatus, Station
 from shuangbai.stations.services import point_create, station_create
@@ -574,6 +575,66 @@ def _build_registry() -> None:
     _yunan(registrar, yunan)
 
 
+# ------------------------------------------------------------------------------------------------ visits
+
+VISITS_SEED = 20230210
+VISIT_WEEKS = 5  # the demo's visit history reaches this far back from today, so this month's figures show
+HEALTH_NOTES = ["身体状况良好", "血压偏高，按时服药", "腿脚不便，行动需搀扶", "慢性病稳定", "感冒初愈", "视力下降"]
+LIVING_NOTES = ["家中整洁，生活物资充足", "居住环境一般，需定期清理", "房屋老旧，雨季需关注", "子女每周探望"]
+ACTIONS = ["下周电话回访", "联系村医上门测血压", "协助申请临时救助", "链接志愿者帮助清洁", "向镇民政办反映住房问题"]
+
+
+def _build_visits() -> None:
+    """Visits over the last VISIT_WEEKS weeks through `visit_record`, each household at its level's pace:
+    most on time, some behind (so due lists have overdue rows)."""
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from shuangbai.visits.selectors import schedule
+    from shuangbai.visits.services import visit_record
+
+    rng = random.Random(VISITS_SEED)
+    today = timezone.localdate()
+    start = today - timedelta(weeks=VISIT_WEEKS)
+    staff_by_station: dict[int, list] = {}
+    for staff in Staff.objects.in_post().filter(region_code__startswith="4453").order_by("id"):
+        staff_by_station.setdefault(staff.station_id, []).append(staff)
+    households = (
+        Household.objects.filter(region_code__startswith="4453", members__status="active")
+        .annotate(level=Min("members__follow_up_level"))
+        .order_by("id")
+    )
+    plan = schedule("445300000000")
+    for household in households:
+        workers = staff_by_station.get(household.station_id)
+        if not workers:
+            continue
+        interval = plan.intervals[household.level]
+        behind = interval * (2 if rng.random() < 0.15 else 0)  # the last stretch missed
+        day = start + timedelta(days=rng.randint(0, max(0, min(interval, VISIT_WEEKS * 7) - 1)))
+        while day <= today - timedelta(days=behind):
+            hour = rng.choice([9, 10, 11, 14, 15, 16])
+            at = timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))
+            if at <= timezone.now():
+                kind = "home" if rng.random() < 0.88 else rng.choice(["phone", "group"])
+                visit_record(
+                    actor=None,
+                    household=household,
+                    visited_at=at,
+                    workers=rng.sample(workers, k=min(len(workers), rng.choice([1, 1, 2]))),
+                    kind=kind,
+                    health=rng.choice(HEALTH_NOTES),
+                    living=rng.choice(LIVING_NOTES),
+                    mental_state=rng.choice(["good", "good", "fair", "low"]),
+                    hazards=["electric"] if rng.random() < 0.05 else [],
+                    needs=rng.sample(["medical", "supplies", "policy", "care"], k=rng.choice([0, 0, 1])),
+                    actions=rng.choice(ACTIONS),
+                    late_reason="演示数据补录" if day < today - timedelta(days=30) else "",
+                )
+            day += timedelta(days=max(1, interval + rng.choice([-1, 0, 0, 1])))
+
+
 def registry_summary() -> str:
     """One line for the demo's output: what is registered, and that it is fictional."""
     households = Household.objects.filter(region_code__startswith="4453")
@@ -630,4 +691,8 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
     if not Household.objects.filter(region_code__startswith="4453").exists():
         seed_categories(Category)  # normally there from the migration; gone if the database was flushed
         _build_registry()
+    from shuangbai.visits.models import Visit
+
+    if not Visit.objects.filter(region_code__startswith="4453").exists():
+        _build_visits()
     return _create_logins(password or demo_password())

@@ -206,7 +206,12 @@ def test_the_health_list_holds_high_risk_and_watched_people_with_their_last_visi
 def test_the_city_sets_its_schedule_and_others_only_read_it(world):
     city = _client(world.city)
     url = reverse("visits:levels")
-    data = {f"name_{n}": f"第{n}级" for n in range(1, 5)} | {"days_1": 2, "days_2": 7, "days_3": 30, "days_4": 90}
+    data = {f"name_{n}": f"第{n}级" for n in range(1, 5)} | {
+        "days_1": 2,
+        "days_2": 7,
+        "days_3": 30,
+        "days_4": 90,
+    }
     assert city.post(url, data).status_code == 302
     page = _client(world.worker_a).get(url).content.decode()
     assert "第1级" in page and ">2<" in page

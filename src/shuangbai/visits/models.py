@@ -173,7 +173,12 @@ class Visit(VersionedModel):
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     location_accuracy = models.PositiveIntegerField("定位精度（米）", null=True, blank=True)
     recorded_by = models.ForeignKey(
-        "core.User", verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+        "core.User",
+        verbose_name="记录人",
+        null=True,  # none for visits loaded from a ledger or by the demo
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The browser's id for one save of the form: a save repeated after a lost answer finds the visit it made.
     client_token = models.CharField(max_length=36, unique=True, null=True, blank=True, editable=False)

@@ -87,6 +87,11 @@ class DueHousehold:
     people: list[DuePerson] = field(default_factory=list)
 
     @property
+    def place(self) -> str:
+        """Village and address, without the village twice when the ledger's address already names it."""
+        return self.address if self.address.startswith(self.village) else f"{self.village}{self.address}"
+
+    @property
     def section(self) -> str:
         if self.days_overdue > 0:
             return "overdue"

@@ -29,6 +29,6 @@ def _visit_events(person: Beneficiary) -> Iterable[Event]:
         yield Event(
             visit.visited_on,
             "走访",
-            f"{visit.get_kind_display()}，记录人：{visit.recorded_by}{change}",
+            f"{visit.get_kind_display()}，记录人：{visit.recorded_by or '系统导入'}{change}",
             visit.get_absolute_url(),
         )

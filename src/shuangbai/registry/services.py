@@ -573,7 +573,11 @@ def _repoint_history(source: Beneficiary, target: Beneficiary) -> dict[str, int]
     """Every foreign key to Beneficiary in the project (visits, cases... as they are added), except the
     registry's own bookkeeping, moved from `source` to `target`."""
     moved = {}
-    for relation in Beneficiary._meta.related_objects:
+    # include_hidden: a foreign key declared with related_name="+" is history too
+    relations = [
+        f for f in Beneficiary._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete
+    ]
+    for relation in relations:
         model = relation.related_model
         if model in (BeneficiaryCategory, Beneficiary) or not relation.one_to_many:
             continue

@@ -18,6 +18,7 @@ from django.utils import timezone
 from shuangbai.core.audit import audit_record, field_changes
 from shuangbai.core.models import AuditAction, Role, User
 from shuangbai.core.versioning import STALE_MESSAGE
+from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, Household
 from shuangbai.registry.services import beneficiary_change_levels, require_can_edit, require_in_scope
 from shuangbai.staff.models import Staff
@@ -26,6 +27,7 @@ from . import photos as photo_store
 from .models import (
     DEFAULT_LEVELS,
     HOME_KINDS,
+    MAX_INTERVAL_DAYS,
     FollowUp,
     FollowUpLevel,
     Hazard,
@@ -131,7 +133,7 @@ def visit_record(
     if client_token:
         earlier = Visit.objects.filter(client_token=client_token).first()
         if earlier is not None:
-            if earlier.recorded_by_id != actor.pk:
+            if actor is None or earlier.recorded_by_id != actor.pk:
                 raise PermissionDenied
             return earlier
     unknown = set(details) - {
@@ -141,6 +143,8 @@ def visit_record(
     if unknown:
         raise TypeError(f"visit_record does not take {sorted(unknown)}")
     _check_when(visited_at, details.get("late_reason", ""))
+    if (details.get("latitude") is None) != (details.get("longitude") is None):
+        raise ValidationError("定位信息不完整（只有经度或纬度），请重新获取位置，或不记录位置。")
     if not household.members.active().exists():
         raise ValidationError("该户已没有在册的服务对象，无需走访。")
     workers = _check_workers(household, workers)
@@ -148,7 +152,12 @@ def visit_record(
     hazards, needs = _check_codes(hazards, needs)
     if len(photos) > photo_store.MAX_PHOTOS:
         raise ValidationError({"photos": f"每次走访最多上传 {photo_store.MAX_PHOTOS} 张照片。"})
-    cleaned = [photo_store.clean_photo(upload, label=f"第{i}张照片") for i, upload in enumerate(photos, 1)]
+    try:
+        cleaned = [
+            photo_store.clean_photo(upload, label=f"第{i}张照片") for i, upload in enumerate(photos, 1)
+        ]
+    except ValidationError as error:
+        raise ValidationError({"photos": error.messages}) from None
 
     visit = Visit(
         household=household,
@@ -165,8 +174,14 @@ def visit_record(
         client_token=client_token or None,
         **details,
     )
+    if changed_person is None and (risk_after or level_after):
+        raise ValidationError({"changed_person": "调整风险等级或跟进级别时，请选择调整的对象。"})
     if changed_person is not None and (risk_after or level_after):
-        if changed_person.household_id != household.pk or changed_person.status != "active":
+        if (
+            changed_person.household_id != household.pk
+            or changed_person.status != "active"
+            or changed_person.merged_into_id
+        ):
             raise ValidationError({"changed_person": f"{changed_person.name}不是该户在册成员。"})
         if not change_reason.strip():
             raise ValidationError({"change_reason": "调整风险等级或跟进级别时，请填写调整原因。"})
@@ -174,14 +189,17 @@ def visit_record(
         visit.risk_before, visit.level_before = changed_person.risk_level, changed_person.follow_up_level
         visit.risk_after, visit.level_after = risk_after, level_after
         visit.change_reason = change_reason.strip()
-    visit.full_clean(exclude=["household", "station", "point", "recorded_by", "changed_person"])
+    # client_token is left to the unique constraint: a repeat racing the first save is answered below
+    visit.full_clean(
+        exclude=["household", "station", "point", "recorded_by", "changed_person", "client_token"]
+    )
     try:
         with transaction.atomic():
             visit.save()
     except IntegrityError:
         # The same form saved twice at once: the other save won; answer with its visit.
         earlier = Visit.objects.filter(client_token=client_token).first() if client_token else None
-        if earlier is None or earlier.recorded_by_id != actor.pk:
+        if earlier is None or actor is None or earlier.recorded_by_id != actor.pk:
             raise
         return earlier
     VisitWorker.objects.bulk_create([VisitWorker(visit=visit, staff=w) for w in workers])
@@ -322,16 +340,19 @@ def follow_up_rebuild(region_prefix: str = "") -> int:
     """The summary rebuilt from the visits, for a region or everything (after a bulk load). Returns rows."""
     visits = Visit.objects.home()
     summary = FollowUp.objects.all()
+    # A visit keeps the station it was made at; the row, as in follow_up_refresh, goes where the household is.
     if region_prefix:
-        visits = visits.filter(region_code__startswith=region_prefix)
+        visits = visits.filter(household__region_code__startswith=region_prefix)
         summary = summary.filter(region_code__startswith=region_prefix)
     summary.delete()
-    rows = visits.values("household_id", "station_id", "region_code").annotate(last=Max("visited_on"))
+    rows = visits.values("household_id", "household__station_id", "household__region_code").annotate(
+        last=Max("visited_on")
+    )
     batch = [
         FollowUp(
             household_id=row["household_id"],
-            station_id=row["station_id"],
-            region_code=row["region_code"],
+            station_id=row["household__station_id"],
+            region_code=row["household__region_code"],
             last_home_visit_on=row["last"],
         )
         for row in rows.order_by()
@@ -359,8 +380,15 @@ def schedule_update(
 ) -> list[FollowUpLevel]:
     """Set a city's four levels: {level: (name, interval in days)}. Takes effect at once for every due date."""
     require_schedule_role(actor, city_code)
+    if not Region.objects.filter(code=city_code, level=Level.CITY).exists():
+        # rows kept under any other code would never be read by `selectors.schedule`
+        raise ValidationError({"city_code": "请选择地级市：跟进级别按市设置。"})
     if set(levels) != set(DEFAULT_LEVELS):
         raise ValidationError("请为一至四级都设置名称和走访间隔。")
+    for level, (_, days) in sorted(levels.items()):
+        if not 1 <= days <= MAX_INTERVAL_DAYS:
+            # said here: the model's check constraint would only name itself
+            raise ValidationError({f"level_{level}": f"走访间隔应为 1 至 {MAX_INTERVAL_DAYS} 天。"})
     intervals = [levels[level][1] for level in sorted(levels)]
     if intervals != sorted(intervals):
         raise ValidationError("级别越高跟进越密：一级的走访间隔不能长于二级，依此类推。")

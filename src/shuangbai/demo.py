@@ -579,9 +579,22 @@ def _build_registry() -> None:
 
 VISITS_SEED = 20230210
 VISIT_WEEKS = 5  # the demo's visit history reaches this far back from today, so this month's figures show
-HEALTH_NOTES = ["身体状况良好", "血压偏高，按时服药", "腿脚不便，行动需搀扶", "慢性病稳定", "感冒初愈", "视力下降"]
+HEALTH_NOTES = [
+    "身体状况良好",
+    "血压偏高，按时服药",
+    "腿脚不便，行动需搀扶",
+    "慢性病稳定",
+    "感冒初愈",
+    "视力下降",
+]
 LIVING_NOTES = ["家中整洁，生活物资充足", "居住环境一般，需定期清理", "房屋老旧，雨季需关注", "子女每周探望"]
-ACTIONS = ["下周电话回访", "联系村医上门测血压", "协助申请临时救助", "链接志愿者帮助清洁", "向镇民政办反映住房问题"]
+ACTIONS = [
+    "下周电话回访",
+    "联系村医上门测血压",
+    "协助申请临时救助",
+    "链接志愿者帮助清洁",
+    "向镇民政办反映住房问题",
+]
 
 
 def _build_visits() -> None:

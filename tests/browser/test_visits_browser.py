@@ -76,7 +76,9 @@ def test_due_list_visit_and_the_county_rate(page: Page, browser_world, login, sh
     expect(page.locator("#overdue")).not_to_contain_text(world.beneficiary_a.name)
     expect(page.locator("#soon")).to_contain_text(world.beneficiary_a.name)  # next due in 3 days
     visit = Visit.objects.get(household=world.household_a)
-    assert visit.health == "血压偏高，按时服药" and visit.hazards == ["electric"] and visit.needs == ["medical"]
+    assert (
+        visit.health == "血压偏高，按时服药" and visit.hazards == ["electric"] and visit.needs == ["medical"]
+    )
     shot("after-visit")
 
     # the network drops while the second visit is being saved: the draft stays, and survives a reload

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,6 +37,7 @@ CITY_BUDGET_MS = (
     500.0  # DESIGN.md: a county or city coverage table; shown for the city user's pages for reference
 )
 IMPORT_BUDGET_MS = 60_000.0  # DESIGN.md: importing 100,000 beneficiaries from .xlsx
+COVERAGE_BUDGET_MS = 500.0  # DESIGN.md: a county or city coverage table
 
 
 # --------------------------------------------------------------------------------------------------- parent
@@ -136,7 +138,10 @@ def print_report(results: list[dict], args: argparse.Namespace) -> None:
             f"  {result['database']}: built {counts['cities']} cities, {counts['counties']} counties, "
             f"{counts['towns']} towns, {counts['villages']} villages, {counts['stations']} stations, "
             f"{counts['points']} points, {counts['staff']} staff, {counts.get('households', 0)} households, "
-            f"{counts.get('beneficiaries', 0)} beneficiaries in {result['build_seconds']:.1f} s; "
+            f"{counts.get('beneficiaries', 0)} beneficiaries, {counts.get('visits', 0)} visits "
+            f"in {result['build_seconds']:.1f} s"
+            + (f" (visits {counts['visits_seconds']:.1f} s)" if "visits_seconds" in counts else "")
+            + "; "
             f"city {result['city']}, station {result['station']}"
             + (f", import into {result['import_into']}" if result.get("import_into") else "")
         )
@@ -153,6 +158,12 @@ def print_report(results: list[dict], args: argparse.Namespace) -> None:
             print(f"{result['database']:<9} FAILED: {result['error']}")
             continue
         for row in result["rows"]:
+            if "error" in row:
+                print(
+                    f"{result['database']:<9} {'':>7}  {row['page']:<15} {row['user']:<6} FAILED: {row['error']}"
+                )
+                over.append(f"CHECK: {result['database']} {row['page']} ({row['user']}): {row['error']}")
+                continue
             budget, reference = _budget(row)
             within = row["p95_ms"] <= budget
             verdict = "ok" if within else "OVER BUDGET"
@@ -182,12 +193,24 @@ def print_report(results: list[dict], args: argparse.Namespace) -> None:
         "import: a bare openpyxl read-only pass over the same file)."
     )
     print(
-        "rows = the table rows the page shows (stations; points + staff; beneficiaries), checked against the "
-        "floor; for the import, the beneficiaries it created."
+        "rows = the table rows the page shows (stations; points + staff; beneficiaries; due households; "
+        "coverage counties), checked against the floor; for the import, the beneficiaries it created."
     )
     print(
         f"budget: worker pages {WORKER_BUDGET_MS:.0f} ms p95, the import {IMPORT_BUDGET_MS:.0f} ms (DESIGN.md); "
         f"city rows are shown against the {CITY_BUDGET_MS:.0f} ms city coverage-table budget for reference only."
+    )
+    notes = sorted({row["note"] for result in results for row in result.get("rows", []) if row.get("note")})
+    if notes:
+        print()
+    for note in notes:
+        print(note)
+    print(
+        f"visit rows: due list and visit post {WORKER_BUDGET_MS:.0f} ms, the city's coverage table for a quarter "
+        f"{COVERAGE_BUDGET_MS:.0f} ms; timed with Django's clock set to the synthetic data's day (synth.AS_OF). "
+        "Floors: the station's people due within the week with their household's last home visit (rows: "
+        "households); one INSERT of a visit and one of its worker, in a transaction; one aggregate of the city's "
+        "people in register in the quarter with an EXISTS home visit, by county (rows: counties)."
     )
     for line in over:
         print(line)
@@ -489,6 +512,390 @@ def _bench_import(county, actor, rows: int, seed: int, say) -> dict:
     }
 
 
+@contextmanager
+def _clock_at(day):
+    """Django's clock set back to `day`, at the time of day it is: the synthetic data describes the programme as
+    of `synth.AS_OF`, and a due list or a coverage table read on a later day would find every household overdue.
+    Everything that asks `django.utils.timezone` (localdate, now: the selectors, the services, the sessions)."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    real_now = timezone.now
+    offset = timedelta(days=(timezone.localdate() - day).days)
+    with mock.patch.object(timezone, "now", lambda: real_now() - offset):
+        yield
+
+
+def _timed(run, floor, args) -> tuple[list[float], list[float], object, object]:
+    """`args.warmup` untimed rounds, then `args.requests` timed ones, each `run` followed by its `floor`:
+    the samples in ms and the last results of each."""
+    from django.db import connection
+
+    for _ in range(args.warmup):
+        run()
+        floor()
+    run_ms, floor_ms = [], []
+    result = floor_result = None
+    for _ in range(args.requests):
+        start = time.perf_counter()
+        result = run()
+        run_ms.append((time.perf_counter() - start) * 1000)
+        connection.ensure_connection()  # SQLite closes after each request; don't time the reconnect
+        start = time.perf_counter()
+        floor_result = floor()
+        floor_ms.append((time.perf_counter() - start) * 1000)
+    return run_ms, floor_ms, result, floor_result
+
+
+def _row(
+    page: str, user: str, url: str, run_ms, floor_ms, queries, rows: int, budget: float, **extra
+) -> dict:
+    p95, floor_p95 = _percentile(run_ms, 0.95), _percentile(floor_ms, 0.95)
+    return {
+        "page": page,
+        "user": user,
+        "url": url,
+        "p50_ms": statistics.median(run_ms),
+        "p95_ms": p95,
+        "floor_p50_ms": statistics.median(floor_ms),
+        "floor_p95_ms": floor_p95,
+        "ratio": p95 / floor_p95 if floor_p95 else float("inf"),
+        "queries": len(queries.captured_queries),
+        "sql": [query["sql"] for query in queries.captured_queries],
+        "rows": rows,
+        "kb_gz": None,
+        "budget_ms": budget,
+        "problems": [],
+        "note": "",
+    } | extra
+
+
+def _bench_due(client, user, station, args, say) -> dict:
+    """The worker's due list: the page /visits/due/ once it answers 200, until then its selector; against the
+    bare SQL of the station's people in register due within the week, with their household's last home visit."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from shuangbai.regions.models import Region
+    from shuangbai.registry.models import Beneficiary, Household
+    from shuangbai.stations.models import Point
+    from shuangbai.visits.models import FollowUp
+    from shuangbai.visits.selectors import SOON_DAYS, due_households, schedule
+
+    b_t, h_t, f_t = Beneficiary._meta.db_table, Household._meta.db_table, FollowUp._meta.db_table
+    r_t, p_t = Region._meta.db_table, Point._meta.db_table
+    today = timezone.localdate()
+    day = today + timedelta(days=SOON_DAYS)
+    intervals = schedule(station.region_code).intervals
+    due = " OR ".join(
+        "(b.follow_up_level = %s AND b.registered_on <= %s "
+        "AND (f.last_home_visit_on IS NULL OR f.last_home_visit_on <= %s))"
+        for _ in intervals
+    )
+    params = [station.pk]
+    for level, days in sorted(intervals.items()):
+        latest = (day - timedelta(days=days)).isoformat()
+        params += [level, latest, latest]
+    sql = f"""
+        SELECT b.id, b.name, b.relation, b.follow_up_level, b.risk_level, b.registered_on, b.household_id,
+               h.address, v.name, p.name, f.last_home_visit_on
+        FROM {b_t} b JOIN {h_t} h ON h.id = b.household_id
+             LEFT JOIN {r_t} v ON v.id = h.village_id
+             LEFT JOIN {p_t} p ON p.id = h.point_id
+             LEFT JOIN {f_t} f ON f.household_id = b.household_id
+        WHERE b.station_id = %s AND b.status = 'active' AND b.merged_into_id IS NULL AND ({due})"""
+
+    def floor() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return len({row[6] for row in cursor.fetchall()})
+
+    url = "/visits/due/"
+    page = client.get(url).status_code == 200
+    if page:
+
+        def run():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+    else:
+
+        def run():
+            return due_households(user, station)
+
+    say(
+        f"due list ({'the page ' + url if page else 'visits.selectors.due_households: the page is not there'})"
+    )
+    run_ms, floor_ms, _, floor_rows = _timed(run, floor, args)
+    with CaptureQueriesContext(connection) as queries:
+        result = run()
+    households = due_households(user, station)
+    sections = {
+        name: sum(1 for entry in households if entry.section == name) for name in ("overdue", "today")
+    }
+    row = _row(
+        "due list",
+        "worker",
+        url if page else "visits.selectors.due_households(user, station)",
+        run_ms,
+        floor_ms,
+        queries,
+        len(households),
+        WORKER_BUDGET_MS,
+        note=(
+            f"due list: {len(households)} households due by {day} ({sections['overdue']} overdue, "
+            f"{sections['today']} due today) of station {station.pk}; "
+            + ("the page timed" if page else f"{url} does not answer 200 yet: its selector timed")
+        ),
+    )
+    if page:
+        row["kb_gz"] = len(gzip.compress(result.content)) / 1024
+    if floor_rows != len(households):
+        row["problems"].append(
+            f"the selector lists {len(households)} households, the floor finds {floor_rows}"
+        )
+    return row
+
+
+def _bench_visit_post(client, user, station, args, say) -> dict:
+    """Recording a home visit: POST /visits/new/?household=<id> once its form answers 200, until then the
+    service `visit_record` (with the loads a view makes); against a bare INSERT of the visit and its worker."""
+    import uuid
+    from itertools import cycle
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from shuangbai.core.scoping import get_visible_or_404
+    from shuangbai.registry.models import Household
+    from shuangbai.staff.models import Staff
+    from shuangbai.visits.models import Visit, VisitWorker
+    from shuangbai.visits.selectors import visit_form_choices
+    from shuangbai.visits.services import visit_record
+
+    households = list(
+        Household.objects.filter(station=station, members__status="active")
+        .order_by("id")
+        .values_list("id", flat=True)
+        .distinct()[:20]
+    )
+    members = {
+        pk: list(Household.objects.get(pk=pk).members.active().values_list("id", flat=True))
+        for pk in households
+    }
+    worker = Staff.objects.in_post().filter(station=station).order_by("id").first()
+    turn = cycle(households)
+
+    def form() -> dict:
+        household = next(turn)
+        now = timezone.localtime()
+        return {
+            "household": household,
+            "visited_on": now.date().isoformat(),
+            "visited_time": now.strftime("%H:%M"),
+            "kind": "home",
+            "workers": [worker.pk],
+            "met": members[household],
+            "health": "血压偏高，按时服药",
+            "living": "生活正常，家中整洁",
+            "mental_state": "good",
+            "needs": ["medical"],
+            "actions": "提醒按时复诊，下周再访",
+            "notes": "基准测试走访",
+            "client_token": str(uuid.uuid4()),
+        }
+
+    check = client.get(f"/visits/new/?household={households[0]}").status_code
+    page = check == 200
+    if page:
+
+        def run():
+            data = form()
+            url = f"/visits/new/?household={data.pop('household')}"
+            response = client.post(url, data)
+            assert response.status_code == 302, (url, response.status_code)
+            return response
+
+    else:
+
+        def run():
+            data = form()
+            household = get_visible_or_404(Household.objects, user, pk=data["household"])
+            staff, people = visit_form_choices(household)
+            visited_at = timezone.localtime().replace(second=0, microsecond=0)
+            return visit_record(
+                actor=user,
+                household=household,
+                visited_at=visited_at,
+                workers=[s for s in staff if s.pk in data["workers"]],
+                met=[p for p in people if p.pk in data["met"]],
+                kind=data["kind"],
+                needs=data["needs"],
+                health=data["health"],
+                living=data["living"],
+                mental_state=data["mental_state"],
+                actions=data["actions"],
+                notes=data["notes"],
+                client_token=data["client_token"],
+            )
+
+    # The floor: the two rows, in one transaction as the page's, with values prepared once.
+    v_t, w_t = Visit._meta.db_table, VisitWorker._meta.db_table
+    household = Household.objects.get(pk=households[0])
+    fields = Visit._meta
+    now = timezone.now()
+    prepare = {
+        name: fields.get_field(name).get_db_prep_save(value, connection)
+        for name, value in {
+            "visited_at": now,
+            "visited_on": timezone.localdate(now),
+            "created_at": now,
+        }.items()
+    }
+    columns = (
+        "household_id, station_id, point_id, region_code, visited_at, visited_on, kind, is_home, met_others, "
+        "health, living, mental_state, mental_notes, hazards, hazard_notes, needs, actions, notes, late_reason, "
+        "risk_before, risk_after, change_reason, recorded_by_id, version, created_at, updated_at"
+    )
+    insert_visit = f"INSERT INTO {v_t} ({columns}) VALUES ({', '.join(['%s'] * 26)}) RETURNING id"
+    values = [
+        household.pk, household.station_id, household.point_id, household.region_code,
+        prepare["visited_at"], prepare["visited_on"], "home", True, "",
+        "", "生活正常，家中整洁", "good", "", "[]", "", '["medical"]', "提醒按时复诊，下周再访", "基准测试走访", "",
+        "", "", "", user.pk, 1, prepare["created_at"], prepare["created_at"],
+    ]  # fmt: skip
+    insert_worker = f"INSERT INTO {w_t} (visit_id, staff_id) VALUES (%s, %s)"
+
+    def floor() -> int:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(insert_visit, values)
+            cursor.execute(insert_worker, [cursor.fetchone()[0], worker.pk])
+        return 1
+
+    say(
+        f"visit post ({'POST /visits/new/' if page else 'visits.services.visit_record: the form is not there'})"
+    )
+    before = Visit.objects.count()
+    run_ms, floor_ms, _, _ = _timed(run, floor, args)
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    made = Visit.objects.count() - before
+    expected = 2 * (args.warmup + args.requests) + 1
+    row = _row(
+        "visit post",
+        "worker",
+        "/visits/new/?household=<id>" if page else "visits.services.visit_record(...)",
+        run_ms,
+        floor_ms,
+        queries,
+        1,
+        WORKER_BUDGET_MS,
+        note=(
+            "visit post: "
+            + (
+                "the page timed"
+                if page
+                else f"/visits/new/ answers {check}, not 200 yet: visit_record timed, with the loads a view makes"
+            )
+            + f"; households cycled over {len(households)} of station {station.pk}"
+        ),
+    )
+    if made != expected:
+        row["problems"].append(f"{made} visits made, {expected} expected (posts and floor inserts)")
+    return row
+
+
+def _bench_coverage(user, region, args, say) -> dict | None:
+    """A city's coverage table (its counties) for the quarter ending on the synthetic data's day, against one
+    bare aggregate: the city's people in register in the quarter, and those with a home visit of their household
+    in their part of it, by county."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from shuangbai.core.scoping import code_range
+    from shuangbai.registry.models import Beneficiary
+    from shuangbai.visits.models import Visit
+
+    try:
+        from shuangbai.visits.coverage import coverage_table, quarter_period
+    except ImportError as error:
+        say(f"coverage: not available yet ({error})")
+        print("coverage: not available yet", file=sys.stderr)
+        return None
+    today = timezone.localdate()
+    period = quarter_period(today.year, (today.month - 1) // 3 + 1)
+    b_t, v_t = Beneficiary._meta.db_table, Visit._meta.db_table
+    low, high = code_range(region.prefix)
+    sql = f"""
+        SELECT SUBSTR(b.region_code, 1, 6), COUNT(*),
+               SUM(CASE WHEN EXISTS (
+                   SELECT 1 FROM {v_t} v
+                   WHERE v.household_id = b.household_id AND v.is_home
+                     AND v.visited_on >= %s AND v.visited_on <= %s AND v.visited_on >= b.registered_on
+                     AND (b.exited_on IS NULL OR v.visited_on <= b.exited_on)
+               ) THEN 1 ELSE 0 END)
+        FROM {b_t} b
+        WHERE b.region_code >= %s AND b.region_code <= %s AND b.merged_into_id IS NULL
+          AND b.registered_on <= %s AND (b.exited_on IS NULL OR b.exited_on >= %s)
+        GROUP BY SUBSTR(b.region_code, 1, 6)"""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    params = [start, end, low, high, end, start]
+
+    def floor() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def run():
+        return coverage_table(user, region, period)
+
+    say(f"coverage: coverage_table(city user, {region.code}, {period.label})")
+    try:
+        run()
+    except Exception as error:  # the module is being written: report it, keep the other benchmarks
+        say(f"coverage: coverage_table failed: {type(error).__name__}: {error}")
+        return {
+            "page": "coverage qtr",
+            "user": "city",
+            "error": f"coverage_table(user, region, period) failed: {type(error).__name__}: {error}",
+        }
+    run_ms, floor_ms, table, counties = _timed(run, floor, args)
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    row = _row(
+        "coverage qtr",
+        "city",
+        "visits.coverage.coverage_table(user, city, quarter)",
+        run_ms,
+        floor_ms,
+        queries,
+        len(table.children),
+        COVERAGE_BUDGET_MS,
+        note=f"coverage qtr: {region.code} {region.name}, {period.label} ({period.start} to {period.end})",
+    )
+    registered, visited = sum(c[1] for c in counties), sum(c[2] for c in counties)
+    total = table.node.total
+    if len(table.children) != len(counties):
+        row["problems"].append(f"the table has {len(table.children)} counties, the floor {len(counties)}")
+    if (total.registered, total.visited) != (registered, visited):
+        row["problems"].append(
+            f"the table counts {total.registered} in register, {total.visited} visited at home; "
+            f"the floor {registered}, {visited}"
+        )
+    row["note"] += f": {registered} in register, {visited} visited at home" + (
+        f" ({visited / registered:.1%})" if registered else ""
+    )
+    return row
+
+
 def child(args: argparse.Namespace) -> None:
     import django
 
@@ -636,6 +1043,17 @@ def child(args: argparse.Namespace) -> None:
                 "problems": problems,
             }
         )
+    # The visit pages, on the synthetic data's day (its due dates and its quarter): the due list and the coverage
+    # table before the visit posts add their visits.
+    from shuangbai.synth import AS_OF
+
+    city_region = Region.objects.get(code=city_code)
+    with _clock_at(AS_OF):
+        rows.append(_bench_due(clients["worker"], worker_user, station, args, say))
+        coverage = _bench_coverage(city_user, city_region, args, say)
+        if coverage is not None:
+            rows.append(coverage)
+        rows.append(_bench_visit_post(clients["worker"], worker_user, station, args, say))
     # Last, so the pages above are timed on the data as built: a county's ledger imported once.
     county = Region.objects.get(code=station.region_code[:6].ljust(12, "0"))
     import_into = ""

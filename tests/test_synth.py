@@ -1,18 +1,23 @@
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Min, Q
+from django.utils import timezone
 
 from shuangbai.core import idnumber
 from shuangbai.core.crypto import lookup_hash
+from shuangbai.core.models import User
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Category, Household
 from shuangbai.registry.services import household_register
 from shuangbai.staff.models import Assignment, Staff
 from shuangbai.stations.models import Point, Station
-from shuangbai.synth import AS_OF, SynthError, synth_build, synth_counts
+from shuangbai.synth import AS_OF, SYNTH_USERNAME, VISIT_DAYS, SynthError, synth_build, synth_counts
+from shuangbai.visits.models import DEFAULT_LEVELS, FollowUp, Visit, VisitWorker
+from shuangbai.visits.selectors import due_households
+from shuangbai.visits.services import follow_up_rebuild, visit_record
 from tests.conftest import id_number
 
 
@@ -35,7 +40,30 @@ def _fingerprint():
                 "beneficiary__region_code", "beneficiary__name", "beneficiary__birth_date", "category__code"
             )
         ),
+        sorted(
+            VisitWorker.objects.values_list(
+                "visit__household__region_code",
+                "visit__household__address",
+                "visit__visited_at",
+                "visit__kind",
+                "visit__mental_state",
+                "visit__hazards",
+                "visit__needs",
+                "staff__name",
+                "staff__region_code",
+            ),
+            key=repr,  # JSON lists do not compare with each other; their repr does
+        ),
+        sorted(
+            FollowUp.objects.values_list("household__region_code", "household__address", "last_home_visit_on")
+        ),
     )
+
+
+def _levels() -> dict[int, int]:
+    """{household id: the most frequent follow-up level among its members in register}."""
+    rows = Beneficiary.objects.active().values("household_id").annotate(level=Min("follow_up_level"))
+    return {row["household_id"]: row["level"] for row in rows.order_by()}
 
 
 @pytest.fixture(scope="class")
@@ -147,6 +175,120 @@ class TestABuild:
             assert person.id_tail == person.id_number[-4:]
         assert people.values("id_hash").distinct().count() == people.count()
 
+    def test_a_year_of_visits_up_to_as_of_in_the_daytime(self, built, db):
+        visits = Visit.objects.all()
+        assert visits.count() == built["visits"] > 25 * built["households"]
+        first = AS_OF - timedelta(days=VISIT_DAYS - 1)
+        assert visits.aggregate(a=Min("visited_on"), b=Max("visited_on")) == {"a": first, "b": AS_OF}
+        zone = timezone.get_default_timezone()
+        end = datetime.combine(AS_OF, time(23, 59, 59), tzinfo=zone)
+        assert not visits.filter(visited_at__gt=end).exists()
+        assert not visits.filter(visited_at__gt=timezone.now()).exists()
+        sample = visits.annotate(m=F("id") % 41).filter(m=0).values_list("visited_at", "visited_on")
+        assert len(sample) > 5000
+        for visited_at, visited_on in sample:
+            local = timezone.localtime(visited_at, zone)
+            assert local.date() == visited_on
+            assert time(8, 30) <= local.time() <= time(17, 30)
+        # where the household is, and whose
+        assert not visits.exclude(
+            station=F("household__station"),
+            point=F("household__point"),
+            region_code=F("household__region_code"),
+        ).exists()
+        # never before the household's first registration
+        first_registered = dict(
+            Beneficiary.objects.values("household_id")
+            .annotate(first=Min("registered_on"))
+            .values_list("household_id", "first")
+            .order_by()
+        )
+        earliest = visits.values("household_id").annotate(first=Min("visited_on")).order_by()
+        assert all(row["first"] >= first_registered[row["household_id"]] for row in earliest)
+        # kinds: mostly home visits, some phone calls and others; home is what `is_home` says
+        kinds = Counter(visits.values_list("kind", flat=True).order_by())
+        assert kinds["home"] > 0.85 * built["visits"] and kinds["phone"] > 0.02 * built["visits"]
+        assert visits.filter(is_home=True).count() == kinds["home"]
+        assert not visits.filter(is_home=True).exclude(kind="home").exists()
+        assert visits.filter(hazards=[]).count() > 0.8 * built["visits"]
+        assert visits.exclude(needs=[]).exists()
+        found = visits.exclude(needs=[]).first()
+        assert found.get_needs_display() and len(found.needs) == len(found.get_needs_display())
+        assert set(visits.values_list("health", "mental_notes").distinct()) == {("", "")}
+        assert set(visits.values_list("version", flat=True).distinct()) == {1}
+
+    def test_each_visit_has_one_worker_of_its_station_and_the_synth_recorder(self, built, db):
+        assert VisitWorker.objects.count() == built["visit_workers"] == built["visits"]
+        per_visit = Counter(VisitWorker.objects.values_list("visit_id", flat=True).order_by())
+        assert set(per_visit.values()) == {1}
+        assert not VisitWorker.objects.exclude(staff__station=F("visit__station")).exists()
+        recorder = User.objects.get(username=SYNTH_USERNAME)
+        assert not recorder.is_active and not recorder.has_usable_password()
+        assert set(Visit.objects.values_list("recorded_by", flat=True).distinct()) == {recorder.pk}
+
+    def test_home_visits_follow_each_households_level(self, built, db):
+        levels = _levels()
+        homes = Counter(
+            dict(
+                Visit.objects.filter(is_home=True)
+                .values("household_id")
+                .annotate(n=Count("id"))
+                .values_list("household_id", "n")
+                .order_by()
+            )
+        )
+        # a year of visits per level, for the households in register since before the year began
+        since = AS_OF - timedelta(days=VISIT_DAYS)
+        old = set(
+            Beneficiary.objects.values("household_id")
+            .annotate(first=Min("registered_on"))
+            .filter(first__lt=since)
+            .values_list("household_id", flat=True)
+            .order_by()
+        )
+        mean = {}
+        for level, (_, interval) in DEFAULT_LEVELS.items():
+            counts = [homes[h] for h, lv in levels.items() if lv == level and h in old]
+            assert len(counts) > 100
+            mean[level] = sum(counts) / len(counts)
+            # on schedule, a little late at times; some households behind, a few never visited
+            assert 0.75 * VISIT_DAYS / interval < mean[level] < 1.1 * VISIT_DAYS / interval, (level, mean)
+        assert mean[1] > 2 * mean[2] and mean[2] > 3 * mean[3] and mean[3] > 2 * mean[4]
+        assert mean[1] > 20 * mean[4]  # twice a week against once a quarter
+        # the due list on AS_OF: most households on time, some overdue, a few never visited at home
+        last = dict(FollowUp.objects.values_list("household_id", "last_home_visit_on"))
+        intervals = {level: days for level, (_, days) in DEFAULT_LEVELS.items()}
+        overdue = sum(
+            1 for h, level in levels.items() if h in last and (AS_OF - last[h]).days > intervals[level]
+        )
+        never = sum(1 for h in levels if h not in last)
+        assert 0.05 * len(levels) < overdue < 0.3 * len(levels)
+        assert 0 < never < 0.03 * len(levels)
+        station = Station.objects.order_by("id").first()
+        head = User.objects.create(username="synth-test-head", role="station_head", scope_station=station)
+        due = due_households(head, station, today=AS_OF)
+        sections = Counter(entry.section for entry in due)
+        assert sections["overdue"] and sections["soon"] > sections["overdue"]
+
+    def test_the_follow_up_summary_is_the_last_home_visit(self, built, db):
+        def summary():
+            rows = FollowUp.objects.values_list(
+                "household_id", "station_id", "region_code", "last_home_visit_on"
+            )
+            return {household: (station, region, last) for household, station, region, last in rows}
+
+        expected = {
+            row["household_id"]: (row["household__station_id"], row["household__region_code"], row["last"])
+            for row in Visit.objects.filter(is_home=True)
+            .values("household_id", "household__station_id", "household__region_code")
+            .annotate(last=Max("visited_on"))
+            .order_by()
+        }
+        assert summary() == expected
+        assert built["follow_ups"] == len(expected)
+        assert follow_up_rebuild() == len(expected)  # the definition, rebuilt: the same
+        assert summary() == expected
+
     def test_services_register_after_a_build(self, built, db):
         """The build hands out ids itself; the sequences must have moved past them (PostgreSQL)."""
         village = Region.objects.filter(level="village").order_by("code").first()
@@ -161,12 +303,28 @@ class TestABuild:
         )
         assert household.pk == Household.objects.order_by("-pk").values_list("pk", flat=True).first()
         assert household.members.get().station.region_code == village.code[:9] + "000"
+        station = household.members.get().station
+        head = User.objects.create(username="synth-test-recorder", role="station_head", scope_station=station)
+        visit = visit_record(
+            actor=head,
+            household=household,
+            visited_at=timezone.now(),
+            workers=[Staff.objects.filter(station=station).first()],
+        )
+        assert visit.pk == Visit.objects.order_by("-pk").values_list("pk", flat=True).first()
+        assert visit.worker_links.get().pk == VisitWorker.objects.order_by("-pk").first().pk
+        assert FollowUp.objects.get(household=household).last_home_visit_on == timezone.localdate()
 
 
 def test_the_same_seed_gives_the_same_data(db):
     synth_build(0.002, seed=3)
     first = _fingerprint()
     assert len(first[3]) == 6000
+    assert len(first[5]) == Visit.objects.count() > 50000
+    FollowUp.objects.all().delete()
+    VisitWorker.objects.all().delete()
+    with connection.cursor() as cursor:  # the ORM's cascade would load every visit first
+        cursor.execute(f"DELETE FROM {Visit._meta.db_table}")
     BeneficiaryCategory.objects.all().delete()
     Beneficiary.objects.all().delete()
     Household.objects.all().delete()

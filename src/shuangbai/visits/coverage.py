@@ -3,7 +3,8 @@
 Definitions, for a period [start, end] (both days included):
 
 - **In the register during the period** (在册): current (not merged into another record), registered on or
-  before `end`, and not exited before `start`: `registered_on <= end and (exited_on is null or exited_on >= start)`.
+  before `end`, and not exited before `start`:
+  `registered_on <= end and (exited_on is null or exited_on >= start)`.
 - A person's **window** is the part of the period they were in the register:
   [max(start, registered_on), min(end, exited_on or end)].
 - **Visited at home** (入户): their household has a home visit (`is_home`) dated in their window. A home visit
@@ -22,14 +23,16 @@ Definitions, for a period [start, end] (both days included):
   `active` mark follows the person's standing (an exit clears it), so every link counts here: someone who exited
   during the period stays in their categories for it.
 
-How it is fast (a city's table for a quarter at 300,000 people is a budget of 500 ms): each table is one grouped
-query over the people in register. Every person gets a few small codes (contact 0/1/2, each umbrella, overdue
-level) computed once, and the query groups by child region and by those codes, so it returns a few hundred rows
-whatever the number of people; Python only adds those rows up. The household's last home visit (the
-`FollowUp` summary, one join) settles most questions without looking at the visits at all: nobody is visited
-in a window that starts after the household's last home visit, and a last home visit inside the window is one.
-Only when the last home visit lies after the window (a past period) does the query look, through the
-`visit_household (household, is_home, visited_on)` index, with a correlated EXISTS.
+How it is fast (the budget: a city's table for a quarter in 500 ms, at 300,000 people province-wide): each
+table is one grouped query over the people in register. Every person gets a few small codes (contact 0/1/2,
+each umbrella, overdue level) computed once, and the query groups by child and by those codes, so it returns a
+few hundred rows whatever the number of people; Python only adds those rows up. The household's last home
+visit (the `FollowUp` summary, one join) settles most questions without looking at the visits at all: nobody
+is visited in a window that starts after the household's last home visit, and a last home visit inside the
+window is one. Only when the last home visit lies after the window (a past period) does the query look,
+through the `visit_household (household, is_home, visited_on)` index, with a correlated EXISTS. The figures
+are therefore only as right as that summary, which the visit services keep and `follow_up_rebuild` restores
+after a bulk load.
 """
 
 from __future__ import annotations
@@ -365,12 +368,6 @@ class CoverageTable:
     def is_leaf(self) -> bool:
         return not self.child_label
 
-    @property
-    def point_param(self) -> str:
-        if self.point is not None:
-            return str(self.point.pk)
-        return STATION_BASE if self.station_base else ""
-
     def as_dict(self) -> dict:
         return {
             "region": {
@@ -490,7 +487,7 @@ def _intervals_by_city(region: Region) -> dict[str, dict[int, int]]:
     return found
 
 
-def _overdue_level(region: Region, as_of: date) -> tuple[Case, Case]:
+def _due_floor_and_overdue_level(region: Region, as_of: date) -> tuple[Case, Case]:
     """The due floor (`as_of` minus the interval of the person's level in their city's schedule: one CASE of
     constants) and the person's follow-up level if overdue on `as_of`, else 0 (see the module's definition).
     Overdue: registered before the floor, still in the register on `as_of`, and no home visit to the household
@@ -541,8 +538,9 @@ def _umbrella(category_ids: list[int]) -> Exists:
 def _grouped_counts(
     people: QuerySet[Beneficiary], region: Region, period: Period, as_of: date, child
 ) -> list[dict]:
-    """One query: the people counted per child and per (contact, umbrellas, overdue level)."""
-    floor, overdue_level = _overdue_level(region, as_of)
+    """One query: the people counted per child and per (contact, umbrellas, overdue level). Each person's
+    codes are computed once, in the grouping, so every subquery runs at most once per person."""
+    floor, overdue_level = _due_floor_and_overdue_level(region, as_of)
     umbrellas = umbrella_categories()
     people = _with_window(people, period).alias(due_floor=floor)
     grouped = (
@@ -755,10 +753,6 @@ class CountyCoverage:
     @property
     def station_percent(self) -> str:
         return percent(self.station_rate)
-
-    @property
-    def point_percent(self) -> str:
-        return percent(self.point_rate)
 
     @property
     def station_gap(self) -> str:

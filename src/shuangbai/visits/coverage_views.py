@@ -190,6 +190,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
             request.user, node.region, period, point=node.point, station_base=node.station_base
         )
         missed_url = reverse("visits:missed")
+        summary = [(label, table.node.figures(key)) for key, label in GROUPS]
         rows = []
         for child in table.children:
             child_params = (
@@ -212,9 +213,10 @@ def coverage(request: HttpRequest) -> HttpResponse:
         context |= {
             "table": table,
             "rows": rows,
-            "summary": [
-                ("全部", table.node.total),
-                *((label, table.node.figures(key)) for key, label in GROUPS[1:]),
+            "summary": summary,
+            "overdue_rows": [
+                (LEVEL_NAMES[level], [figures.overdue[level] for _, figures in summary])
+                for level in cov.LEVELS
             ],
             "period_query": period.query,
             "missed_href": f"{missed_url}?{_query(node.params, period.params)}",

@@ -140,7 +140,6 @@ def _import_run(world, letter: str, owner) -> int:
     """A failed import (so with an error file) into station `letter`'s town. Import results are their
     importer's alone: inside, `owner` made it (roles that cannot import are refused before the look-up, so any
     run will do for them); outside, somebody else did."""
-    from shuangbai.core.models import User
     from shuangbai.registry.ledger import import_ledger
     from shuangbai.registry.services import IMPORT_ROLES
 

@@ -50,6 +50,7 @@ from shuangbai.core.crypto import lookup_hash
 from shuangbai.core.models import Role, User
 from shuangbai.regions.models import Level, Region
 from shuangbai.regions.services import RegionRow, regions_load
+from shuangbai.registry.catalogue import SEED_CATEGORIES
 from shuangbai.registry.models import (
     Beneficiary,
     BeneficiaryCategory,
@@ -110,6 +111,7 @@ QUALIFICATIONS = [
 ]
 FIRST_OPENED = date(2019, 1, 1)
 AS_OF = date(2025, 6, 30)  # the day the synthetic ledger describes
+UMBRELLAS = {code: umbrella for code, _, umbrella in SEED_CATEGORIES}
 
 
 class SynthError(Exception):
@@ -674,6 +676,8 @@ class Ledger:
             "station_id": household["station_id"],
             "point_id": household["point_id"],
             "region_code": household["region_code"],
+            "in_hardship": any(UMBRELLAS[code] == "hardship" for code in person.codes),
+            "in_special": any(UMBRELLAS[code] == "special" for code in person.codes),
         }
 
 

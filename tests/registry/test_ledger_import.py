@@ -578,7 +578,9 @@ def test_with_update_a_registered_person_in_scope_is_updated_and_new_household_m
     assert existing.phone == "13812345678" and existing.health_notes == "糖尿病"
     assert existing.version == version + 1
     assert sorted(existing.categories.values_list("code", flat=True)) == ["dibao", "living_alone_elderly"]
+    assert (existing.in_hardship, existing.in_special) == (True, True)  # 低保 and 独居老人
     newcomer = Beneficiary.objects.get(name="新成员")
+    assert (newcomer.in_hardship, newcomer.in_special) == (True, False)  # 低保 only
     assert newcomer.household_id == existing.household_id and newcomer.relation == "grandchild"
     change = AuditEntry.objects.get(action=AuditAction.CHANGE, object_id=str(existing.pk))
     assert change.changes["phone"] == ["", "138****5678"]  # masked: the log keeps no phone number in clear
@@ -594,6 +596,7 @@ def test_with_update_a_registered_person_in_scope_is_updated_and_new_household_m
     assert (only_one.updated, only_one.unchanged) == (1, 0)
     assert list(existing.categories.values_list("code", flat=True)) == ["living_alone_elderly"]
     existing.refresh_from_db()
+    assert (existing.in_hardship, existing.in_special) == (False, True)
     assert existing.phone == "13812345678"  # an empty cell leaves the value as it was
 
 

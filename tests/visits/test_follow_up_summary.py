@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shuangbai.registry.models import Household
 from shuangbai.registry.services import beneficiaries_merge
-from shuangbai.visits.models import FollowUp, Visit, VisitKind, VisitPerson, VisitRevision
+from shuangbai.visits.models import FollowUp, Visit, VisitKind, VisitMonth, VisitPerson, VisitRevision
 from shuangbai.visits.services import follow_up_rebuild, visit_amend
 from tests.registry.helpers import add_member
 
@@ -24,6 +24,28 @@ def from_visits() -> dict[int, date]:
     """Each household's last home visit, computed directly from the visits."""
     rows = Visit.objects.filter(is_home=True).values("household_id").annotate(last=Max("visited_on"))
     return {row["household_id"]: row["last"] for row in rows.order_by()}
+
+
+def months_from_visits() -> set[tuple]:
+    """Per household and month, computed in Python from the visits: (household, month, visits, home visits,
+    first and last home-visit day)."""
+    found: dict[tuple[int, date], list] = {}
+    for household_id, on, is_home in Visit.objects.values_list("household_id", "visited_on", "is_home"):
+        entry = found.setdefault((household_id, on.replace(day=1)), [0, 0, None, None])
+        entry[0] += 1
+        if is_home:
+            entry[1] += 1
+            entry[2] = min(on, entry[2] or on)
+            entry[3] = max(on, entry[3] or on)
+    return {(h, m, *values) for (h, m), values in found.items()}
+
+
+def month_summary() -> set[tuple]:
+    return set(
+        VisitMonth.objects.values_list(
+            "household_id", "month", "visits", "home_visits", "first_home_on", "last_home_on"
+        )
+    )
 
 
 def summary() -> dict[int, date]:
@@ -89,13 +111,17 @@ def test_the_summary_equals_the_visits_after_any_sequence_of_records_and_amendme
             if kind == VisitKind.HOME:
                 ours[household_id] = max(on, ours.get(household_id, on))
         assert summary() == from_visits() == ours
+        assert month_summary() == months_from_visits()
 
     assert VisitRevision.objects.count() > 5  # the sequence did amend
     homes = {h.pk: h for h, _ in households}
     rows = summary_rows()
     assert rows == {(pk, homes[pk].station_id, homes[pk].region_code, on) for pk, on in summary().items()}
+    months = month_summary()
+    VisitMonth.objects.all().delete()
     assert follow_up_rebuild() == len(rows)
     assert summary_rows() == rows
+    assert month_summary() == months == months_from_visits()
 
 
 def test_a_rebuild_repairs_the_summary_for_a_region_or_everything(world, visit, households):

@@ -66,6 +66,7 @@ from .models import (
     Relation,
     RiskLevel,
     Status,
+    Umbrella,
 )
 from .services import IMPORT_ROLES, identity, redact_changes, registered_elsewhere_message
 
@@ -1111,6 +1112,8 @@ class _Writer:
                         "region_code": region_code,
                         "registered_on": self.today,
                         "registered_by_id": registered_by,
+                        "in_hardship": any(c.umbrella == Umbrella.HARDSHIP for c in row.categories),
+                        "in_special": any(c.umbrella == Umbrella.SPECIAL for c in row.categories),
                     }
                     for (household_id, region_code, station_id, point_id), row in batch
                 ]
@@ -1168,6 +1171,10 @@ class _Writer:
                         for pk in new - old
                     )
                     dropped_links.extend(link_ids[person.pk, pk] for pk in old - new)
+                    umbrellas = {category.umbrella for category in row.categories}
+                    person.in_hardship = Umbrella.HARDSHIP in umbrellas
+                    person.in_special = Umbrella.SPECIAL in umbrellas
+                    changed_fields |= {"in_hardship", "in_special"}
                 if not diff:
                     self.unchanged += 1
                     continue

@@ -224,6 +224,10 @@ class Beneficiary(VersionedModel):
     guardian_relation = models.CharField("与本人关系", max_length=20, blank=True)
     guardian_phone = models.CharField("联系人电话", max_length=30, blank=True)
     health_notes = EncryptedTextField("健康状况", blank=True)
+    # Whether any of the person's categories is under each umbrella: copied from the links by
+    # `umbrellas_refresh` (and by the bulk writers), so coverage splits a city's people without a look-up each.
+    in_hardship = models.BooleanField("属困难群众", default=False, editable=False)
+    in_special = models.BooleanField("属特殊群体", default=False, editable=False)
     risk_level = models.CharField("风险等级", max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
     follow_up_level = models.PositiveSmallIntegerField("跟进级别", choices=FOLLOW_UP_LEVELS, default=3)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.ACTIVE)

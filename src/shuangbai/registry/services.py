@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from shuangbai.core import idnumber
@@ -31,6 +32,7 @@ from .models import (
     Household,
     Relation,
     Status,
+    Umbrella,
 )
 
 # Roles that may see a full ID number on request (each reveal audited), and import ledgers.
@@ -198,6 +200,22 @@ def _link_categories(beneficiary: Beneficiary, categories: Iterable[Category]) -
     )
 
 
+def _set_umbrellas(beneficiary: Beneficiary, categories: Iterable[Category]) -> None:
+    umbrellas = {category.umbrella for category in categories}
+    beneficiary.in_hardship = Umbrella.HARDSHIP in umbrellas
+    beneficiary.in_special = Umbrella.SPECIAL in umbrellas
+
+
+def umbrellas_refresh(people: QuerySet[Beneficiary]) -> int:
+    """Copy onto each person whether they hold a category under 困难群众 and under 特殊群体 (any link, as the
+    coverage figures count them). Called after every change to links or to a category's umbrella."""
+    links = BeneficiaryCategory.objects.filter(beneficiary=OuterRef("pk"))
+    return people.update(
+        in_hardship=Exists(links.filter(category__umbrella=Umbrella.HARDSHIP)),
+        in_special=Exists(links.filter(category__umbrella=Umbrella.SPECIAL)),
+    )
+
+
 def _sync_links(beneficiary: Beneficiary) -> None:
     """Keep the links' copy of place and standing in step with the beneficiary."""
     beneficiary.category_links.update(
@@ -264,6 +282,7 @@ def beneficiary_register(
         registered_by=actor if actor and actor.pk else None,
         **details,
     )
+    _set_umbrellas(beneficiary, categories)
     _save_new(beneficiary)
     _link_categories(beneficiary, categories)
     audit_record(
@@ -405,6 +424,7 @@ def beneficiary_update(
         if set(new) != old:
             beneficiary.category_links.exclude(category__in=new).delete()
             _link_categories(beneficiary, [c for c in new if c not in old])
+            _set_umbrellas(beneficiary, new)  # saved with the other changes below
             audit_extra["类别"] = [sorted(c.name for c in old), sorted(c.name for c in new)]
     for name, value in changes.items():
         setattr(beneficiary, name, value)
@@ -548,6 +568,7 @@ def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -
         if link.category_id not in held
     ]
     _link_categories(keep, added)
+    umbrellas_refresh(Beneficiary.objects.filter(pk=keep.pk))
     moved = _repoint_history(merge, keep)
     now = timezone.now()
     Beneficiary.objects.filter(pk=merge.pk).update(
@@ -613,4 +634,8 @@ def category_update(*, actor: User, category: Category, version: int, **changes:
     unknown = set(changes) - {"name", "umbrella", "sort_order", "active"}
     if unknown:
         raise TypeError(f"category_update cannot change {sorted(unknown)}")
-    return update_versioned(category, actor=actor, expected_version=version, changes=changes)
+    umbrella = category.umbrella
+    category = update_versioned(category, actor=actor, expected_version=version, changes=changes)
+    if category.umbrella != umbrella:
+        umbrellas_refresh(Beneficiary.objects.filter(category_links__category=category))
+    return category

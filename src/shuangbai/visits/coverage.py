@@ -19,20 +19,24 @@ Definitions, for a period [start, end] (both days included):
   Counted per follow-up level 1-4.
 - **Rates**: visited / registered and served / registered; None when nobody is registered (shown "—").
 - **Umbrellas**: 困难群众 (hardship) and 特殊群体 (special) are the people holding a category of that umbrella
-  (a person may be in both). The category links are deleted when a category is taken off a person, and their
-  `active` mark follows the person's standing (an exit clears it), so every link counts here: someone who exited
-  during the period stays in their categories for it.
+  (a person may be in both), read from `Beneficiary.in_hardship` / `in_special`, which the registry copies
+  from the category links (`umbrellas_refresh`). Every link counts, active or not: someone who exited during
+  the period stays in their categories for it.
 
-How it is fast (the budget: a city's table for a quarter in 500 ms, at 300,000 people province-wide): each
+How it is fast (the budget: a city's table for a quarter in 500 ms; a city holds about 150,000 people): each
 table is one grouped query over the people in register. Every person gets a few small codes (contact 0/1/2,
 each umbrella, overdue level) computed once, and the query groups by child and by those codes, so it returns a
-few hundred rows whatever the number of people; Python only adds those rows up. The household's last home
-visit (the `FollowUp` summary, one join) settles most questions without looking at the visits at all: nobody
-is visited in a window that starts after the household's last home visit, and a last home visit inside the
-window is one. Only when the last home visit lies after the window (a past period) does the query look,
-through the `visit_household (household, is_home, visited_on)` index, with a correlated EXISTS. The figures
-are therefore only as right as that summary, which the visit services keep and `follow_up_rebuild` restores
-after a bulk load.
+few hundred rows whatever the number of people; Python only adds those rows up.
+- A running period (today inside it): the household's last home visit (the `FollowUp` summary, one join)
+  settles visited and overdue without the visits; the visits are asked (correlated EXISTS on
+  `visit_household`) only for the few it cannot settle, such as a served-but-not-visited person.
+- A past period of whole months: the `VisitMonth` summary answers as sets (households with a visit, at home
+  or not, in the period's months; households with a home visit since each level's floor), one hashed set per
+  question instead of a look-up per person. People who joined or left during the period are still checked
+  against the visits one by one (they are few).
+- Any other span of days: every person is checked against the visits (exact, slower).
+Both summaries are kept by the visit services and rebuilt by `follow_up_rebuild`; tests hold the fast paths
+equal to the exact one.
 """
 
 from __future__ import annotations
@@ -68,10 +72,10 @@ from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, scope_of
 from shuangbai.regions.models import PREFIX_LENGTH, Level, Region
 from shuangbai.regions.selectors import top_regions_for_user
-from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Category, Umbrella
+from shuangbai.registry.models import Beneficiary
 from shuangbai.stations.models import Point, SiteStatus, Station
 
-from .models import DEFAULT_LEVELS, FollowUpLevel, Visit
+from .models import DEFAULT_LEVELS, FollowUpLevel, Visit, VisitMonth
 
 LEVELS = (1, 2, 3, 4)
 STATION_BASE = "none"  # the `point` parameter naming the people of a station who have no service point
@@ -401,6 +405,8 @@ def no_jit():
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            # the grouping sorts a city's people: in memory, not in temporary files
+            cursor.execute("SET LOCAL work_mem = '32MB'")
         yield
 
 
@@ -519,36 +525,99 @@ def _due_floor_and_overdue_level(region: Region, as_of: date) -> tuple[Case, Cas
     )
 
 
-def umbrella_categories() -> dict[str, list[int]]:
-    """The category ids under each umbrella (one small query; the catalogue has a few dozen rows)."""
-    ids: dict[str, list[int]] = {umbrella.value: [] for umbrella in Umbrella}
-    for pk, umbrella in Category.objects.values_list("pk", "umbrella"):
-        ids.setdefault(umbrella, []).append(pk)
-    return ids
+def whole_months(period: Period) -> bool:
+    """A period of whole calendar months (every month, quarter and year is), which the month summary answers."""
+    return period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
 
 
-def _umbrella(category_ids: list[int]) -> Exists:
-    """The person holds one of these categories. The ids are spelled out: PostgreSQL hashes the links once,
-    SQLite seeks (beneficiary, category) per id; a join to the catalogue here was slower on both."""
-    return Exists(
-        BeneficiaryCategory.objects.filter(beneficiary=OuterRef("pk"), category_id__in=category_ids or [0])
+def _months(region: Region, first: date, last: date) -> QuerySet[VisitMonth]:
+    months = VisitMonth.objects.filter(month__gte=first.replace(day=1), month__lte=last)
+    return _in_region(months, region)
+
+
+def _month_contact(region: Region, period: Period) -> Case:
+    """The contact code from the month summary for people in the register the whole period: their household
+    is in the set of households with a (home) visit in its months, one hashed set per query instead of a
+    look-up per person. People who joined or left during the period keep the exact, per-person check."""
+    months = _months(region, period.start, period.end)
+    home = months.filter(home_visits__gt=0).values("household_id")
+    seen = months.values("household_id")  # a month row exists only where a visit does
+    served = Q(household_id__in=seen)
+    for source in SERVICE_SOURCES:
+        if source is not other_visits:
+            made = source(period)
+            served |= made if isinstance(made, Q) else Q(made)
+    whole = Q(registered_on__lte=period.start) & (Q(exited_on__isnull=True) | Q(exited_on__gte=period.end))
+    return Case(
+        When(
+            whole,
+            then=Case(
+                When(household_id__in=home, then=Value(2)),
+                When(served, then=Value(1)),
+                default=Value(0),
+            ),
+        ),
+        default=_contact(period),
+        output_field=IntegerField(),
     )
 
 
+def _month_overdue_level(region: Region, as_of: date) -> Case:
+    """The overdue level from the month summary, for an `as_of` that ends a month or is today (so that no
+    home visit of a month row lies after it): overdue is registered before the floor (`as_of` minus the
+    interval) and no home visit from the floor on, i.e. the household is not among those whose month rows
+    since the floor's month have a last home visit on or after the floor: one set per (schedule, level)."""
+    in_register = Q(registered_on__lte=as_of) & (Q(exited_on__isnull=True) | Q(exited_on__gt=as_of))
+    whens = []
+    schedules = [
+        (code_range(city[:4]), intervals) for city, intervals in sorted(_intervals_by_city(region).items())
+    ]
+    schedules.append((None, {level: days for level, (_, days) in DEFAULT_LEVELS.items()}))
+    for place, intervals in schedules:
+        for level in LEVELS:
+            floor = as_of - timedelta(days=intervals[level])
+            recent = _months(region, floor, as_of).filter(last_home_on__gte=floor).values("household_id")
+            where = Q(follow_up_level=level)
+            if place is not None:
+                where &= Q(region_code__gte=place[0], region_code__lte=place[1])
+            whens.append(
+                When(
+                    where,
+                    then=Case(
+                        When(
+                            in_register & Q(registered_on__lt=floor) & ~Q(household_id__in=recent),
+                            then=Value(level),
+                        ),
+                        default=Value(0),
+                    ),
+                )
+            )
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
 def _grouped_counts(
-    people: QuerySet[Beneficiary], region: Region, period: Period, as_of: date, child
+    people: QuerySet[Beneficiary], region: Region, period: Period, as_of: date, child, *, today: date
 ) -> list[dict]:
     """One query: the people counted per child and per (contact, umbrellas, overdue level). Each person's
-    codes are computed once, in the grouping, so every subquery runs at most once per person."""
-    floor, overdue_level = _due_floor_and_overdue_level(region, as_of)
-    umbrellas = umbrella_categories()
-    people = _with_window(people, period).alias(due_floor=floor)
+    codes are computed once, in the grouping. For whole months the month summary answers as sets; for other
+    spans of days each person is checked against the visits (exact, slower)."""
+    people = _with_window(people, period)
+    current = as_of == today
+    if whole_months(period) and not current:
+        # A past period: the household's last home visit is mostly after it, so ask the month summary.
+        contact, overdue_level = _month_contact(region, period), _month_overdue_level(region, as_of)
+    else:
+        # A running period: the last home visit (FollowUp, joined) settles visited and overdue by itself,
+        # and the per-person look-ups run only for the few it cannot settle. Other spans: exact per person.
+        floor, overdue_level = _due_floor_and_overdue_level(region, as_of)
+        people = people.alias(due_floor=floor)
+        contact = _contact(period)
     grouped = (
         people.values(
             child=child,
-            contact=_contact(period),
-            hardship=_umbrella(umbrellas[Umbrella.HARDSHIP]),
-            special=_umbrella(umbrellas[Umbrella.SPECIAL]),
+            contact=contact,
+            hardship=F("in_hardship"),
+            special=F("in_special"),
             overdue_level=overdue_level,
         )
         .annotate(n=Count("pk"))
@@ -567,11 +636,18 @@ def _point_filter(people: QuerySet[Beneficiary], point: Point | None, station_ba
 
 
 def _figures_by_child(
-    people: QuerySet[Beneficiary], region: Region, period: Period, as_of: date, child, node: CoverageRow
+    people: QuerySet[Beneficiary],
+    region: Region,
+    period: Period,
+    as_of: date,
+    child,
+    node: CoverageRow,
+    *,
+    today: date,
 ) -> dict:
     """Adds the people's figures up into `node` and into one row per value of `child` (returned, unnamed)."""
     by_child: dict = {}
-    for row in _grouped_counts(people, region, period, as_of, child):
+    for row in _grouped_counts(people, region, period, as_of, child, today=today):
         entry = by_child.setdefault(row["child"], CoverageRow("", ""))
         groups = [node.total, entry.total]
         if row["hardship"]:
@@ -614,7 +690,7 @@ def coverage_table(
         node = CoverageRow(STATION_BASE, STATION_BASE_NAME)
     else:
         node = CoverageRow(region.code, region.name, region=region)
-    by_child = _figures_by_child(people, region, period, as_of, child, node)
+    by_child = _figures_by_child(people, region, period, as_of, child, node, today=today)
 
     children: list[CoverageRow] = []
     if not leaf and region.level == Level.TOWN:
@@ -692,7 +768,7 @@ def missed_people(
     Only what the list shows is loaded: never the encrypted columns."""
     people = _point_filter(in_register(user, region, period), point, station_base)
     if umbrella:
-        people = people.filter(_umbrella(umbrella_categories()[umbrella]))
+        people = people.filter(**{f"in_{umbrella}": True})
     people = _with_window(people, period).filter(~visited_condition())
     return (
         people.select_related("household", "household__village", "station", "point")
@@ -841,7 +917,7 @@ def two_coverages(user: User, region: Region, period: Period, *, today: date | N
     node = CoverageRow(city.code, city.name, region=city)
     people = in_register(user, city, period)
     by_county = _figures_by_child(
-        people, city, period, period.as_of(today), Substr("region_code", 1, 6), node
+        people, city, period, period.as_of(today), Substr("region_code", 1, 6), node, today=today
     )
     for code, row in rows.items():
         if code in by_county:

@@ -323,3 +323,40 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.last_home_visit_on}"
+
+
+class VisitMonthQuerySet(ScopedQuerySet):
+    scope_station_field = "station_id"
+
+
+class VisitMonth(models.Model):
+    """Summary: a household's visits in one calendar month (how many, how many at home, the first and last
+    home-visit day). Coverage over whole months asks it which households were visited, as one set, instead of
+    asking the visits person by person. Kept by the visit services with `FollowUp`, rebuilt by
+    `follow_up_rebuild`, and tested equal to the visits themselves."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("月份")  # its first day
+    station = models.ForeignKey("stations.Station", on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(max_length=12)
+    visits = models.PositiveIntegerField("走访次数")
+    home_visits = models.PositiveIntegerField("入户次数")
+    first_home_on = models.DateField("当月首次入户", null=True, blank=True)
+    last_home_on = models.DateField("当月最近入户", null=True, blank=True)
+
+    objects = VisitMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "月度走访汇总"
+        verbose_name_plural = "月度走访汇总"
+        constraints = [models.UniqueConstraint(fields=["household", "month"], name="visit_month_once")]
+        # covering: coverage reads the households of a region's months, at home or not, from the index alone
+        indexes = [
+            models.Index(
+                fields=["month", "region_code", "household", "home_visits", "last_home_on"],
+                name="visit_month_region",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.month:%Y-%m}"

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, DateField, Max, Min, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record, field_changes
@@ -34,6 +35,7 @@ from .models import (
     Need,
     Visit,
     VisitKind,
+    VisitMonth,
     VisitPerson,
     VisitPhoto,
     VisitRevision,
@@ -221,8 +223,7 @@ def visit_record(
             risk_level=risk_after or None,
             follow_up_level=level_after,
         )
-    if visit.is_home:
-        follow_up_refresh(household)
+    follow_up_refresh(household)  # the month summary counts every kind
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -319,34 +320,75 @@ def visit_amend(
 # ------------------------------------------------------------------------------------------ follow-up summary
 
 
+def _month_rows(visits: QuerySet[Visit]) -> QuerySet:
+    """The visits summed per household and month, placed where the household is (a visit keeps the station
+    it was made at; the summaries, like the due list, follow the household)."""
+    return (
+        visits.annotate(month=TruncMonth("visited_on", output_field=DateField()))
+        .values("household_id", "month", "household__station_id", "household__region_code")
+        .annotate(
+            n=Count("id"),
+            home=Count("id", filter=Q(is_home=True)),
+            first_home=Min("visited_on", filter=Q(is_home=True)),
+            last_home=Max("visited_on", filter=Q(is_home=True)),
+        )
+        .order_by()
+    )
+
+
 def follow_up_refresh(household: Household) -> None:
-    """Bring one household's summary row in line with its visits (called after every change to them)."""
+    """Bring one household's summaries (last home visit, visits per month) in line with its visits; called
+    after every change to them."""
     last = household.visits.home().aggregate(last=Max("visited_on"))["last"]
     if last is None:
         FollowUp.objects.filter(household=household).delete()
-        return
-    FollowUp.objects.update_or_create(
-        household=household,
-        defaults={
-            "station_id": household.station_id,
-            "region_code": household.region_code,
-            "last_home_visit_on": last,
-        },
-    )
+    else:
+        FollowUp.objects.update_or_create(
+            household=household,
+            defaults={
+                "station_id": household.station_id,
+                "region_code": household.region_code,
+                "last_home_visit_on": last,
+            },
+        )
+    VisitMonth.objects.filter(household=household).delete()
+    VisitMonth.objects.bulk_create(_visit_months(_month_rows(Visit.objects.filter(household=household))))
+
+
+def _visit_months(rows) -> list[VisitMonth]:
+    return [
+        VisitMonth(
+            household_id=row["household_id"],
+            month=row["month"],
+            station_id=row["household__station_id"],
+            region_code=row["household__region_code"],
+            visits=row["n"],
+            home_visits=row["home"],
+            first_home_on=row["first_home"],
+            last_home_on=row["last_home"],
+        )
+        for row in rows
+    ]
 
 
 @transaction.atomic
 def follow_up_rebuild(region_prefix: str = "") -> int:
-    """The summary rebuilt from the visits, for a region or everything (after a bulk load). Returns rows."""
-    visits = Visit.objects.home()
+    """Both summaries rebuilt from the visits, for a region or everything (after a bulk load). The month rows
+    are written by one INSERT ... SELECT, so a province's year of visits never passes through Python.
+    Returns the number of FollowUp rows."""
+    visits = Visit.objects.all()
     summary = FollowUp.objects.all()
-    # A visit keeps the station it was made at; the row, as in follow_up_refresh, goes where the household is.
+    months = VisitMonth.objects.all()
     if region_prefix:
         visits = visits.filter(household__region_code__startswith=region_prefix)
         summary = summary.filter(region_code__startswith=region_prefix)
+        months = months.filter(region_code__startswith=region_prefix)
     summary.delete()
-    rows = visits.values("household_id", "household__station_id", "household__region_code").annotate(
-        last=Max("visited_on")
+    months.delete()
+    rows = (
+        visits.filter(is_home=True)
+        .values("household_id", "household__station_id", "household__region_code")
+        .annotate(last=Max("visited_on"))
     )
     batch = [
         FollowUp(
@@ -358,6 +400,11 @@ def follow_up_rebuild(region_prefix: str = "") -> int:
         for row in rows.order_by()
     ]
     FollowUp.objects.bulk_create(batch, batch_size=2000)
+    select, params = _month_rows(visits).query.sql_with_params()
+    table = VisitMonth._meta.db_table
+    columns = "household_id, month, station_id, region_code, visits, home_visits, first_home_on, last_home_on"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
     return len(batch)
 
 

@@ -812,10 +812,10 @@ def _bench_visit_post(client, user, station, args, say) -> dict:
     return row
 
 
-def _bench_coverage(user, region, args, say) -> dict | None:
-    """A city's coverage table (its counties) for the quarter ending on the synthetic data's day, against one
-    bare aggregate: the city's people in register in the quarter, and those with a home visit of their household
-    in their part of it, by county."""
+def _bench_coverage(user, region, args, say, *, past: bool = False) -> dict | None:
+    """A city's coverage table (its counties) for the quarter ending on the synthetic data's day (or, `past`,
+    the quarter before: the month summary's path), against one bare aggregate: the city's people in register
+    in the quarter, and those with a home visit of their household in their part of it, by county."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -831,7 +831,12 @@ def _bench_coverage(user, region, args, say) -> dict | None:
         print("coverage: not available yet", file=sys.stderr)
         return None
     today = timezone.localdate()
-    period = quarter_period(today.year, (today.month - 1) // 3 + 1)
+    quarter = (today.month - 1) // 3 + 1
+    if past:
+        period = quarter_period(today.year - (quarter == 1), 4 if quarter == 1 else quarter - 1)
+    else:
+        period = quarter_period(today.year, quarter)
+    page = "coverage past qtr" if past else "coverage qtr"
     b_t, v_t = Beneficiary._meta.db_table, Visit._meta.db_table
     low, high = code_range(region.prefix)
     sql = f"""
@@ -863,7 +868,7 @@ def _bench_coverage(user, region, args, say) -> dict | None:
     except Exception as error:  # the module is being written: report it, keep the other benchmarks
         say(f"coverage: coverage_table failed: {type(error).__name__}: {error}")
         return {
-            "page": "coverage qtr",
+            "page": page,
             "user": "city",
             "error": f"coverage_table(user, region, period) failed: {type(error).__name__}: {error}",
         }
@@ -871,7 +876,7 @@ def _bench_coverage(user, region, args, say) -> dict | None:
     with CaptureQueriesContext(connection) as queries:
         run()
     row = _row(
-        "coverage qtr",
+        page,
         "city",
         "visits.coverage.coverage_table(user, city, quarter)",
         run_ms,
@@ -879,7 +884,7 @@ def _bench_coverage(user, region, args, say) -> dict | None:
         queries,
         len(table.children),
         COVERAGE_BUDGET_MS,
-        note=f"coverage qtr: {region.code} {region.name}, {period.label} ({period.start} to {period.end})",
+        note=f"{page}: {region.code} {region.name}, {period.label} ({period.start} to {period.end})",
     )
     registered, visited = sum(c[1] for c in counties), sum(c[2] for c in counties)
     total = table.node.total
@@ -1050,9 +1055,10 @@ def child(args: argparse.Namespace) -> None:
     city_region = Region.objects.get(code=city_code)
     with _clock_at(AS_OF):
         rows.append(_bench_due(clients["worker"], worker_user, station, args, say))
-        coverage = _bench_coverage(city_user, city_region, args, say)
-        if coverage is not None:
-            rows.append(coverage)
+        for past in (False, True):
+            coverage = _bench_coverage(city_user, city_region, args, say, past=past)
+            if coverage is not None:
+                rows.append(coverage)
         rows.append(_bench_visit_post(clients["worker"], worker_user, station, args, say))
     # Last, so the pages above are timed on the data as built: a county's ledger imported once.
     county = Region.objects.get(code=station.region_code[:6].ljust(12, "0"))

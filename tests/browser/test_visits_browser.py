@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from shuangbai.registry.models import Beneficiary
 from shuangbai.visits.models import Visit
+from tests.conftest import id_number
 from tests.registry.helpers import register
 
 from .conftest import PHONE
@@ -36,7 +37,13 @@ def _home_rate(page: Page) -> str:
 def test_due_list_visit_and_the_county_rate(page: Page, browser_world, login, shot):
     world = browser_world
     _overdue(world.beneficiary_a)
-    second = register(None, "445381002201", "黄阿婆", categories=("living_alone_elderly",))
+    second = register(
+        None,
+        "445381002201",
+        "黄阿婆",
+        id_number=id_number("445381", "19440512", "071"),
+        categories=("living_alone_elderly",),
+    )
     _overdue(second, days_registered=20)
 
     # the county's rate before: nobody of 罗定市 visited this month

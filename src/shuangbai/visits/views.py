@@ -126,7 +126,6 @@ def create(request: HttpRequest) -> HttpResponse:
                 "kind": "home",
                 "workers": own,
                 "met": wanted,
-                "changed_person": wanted[0] if wanted else None,
             },
             **kwargs,
         )

@@ -578,7 +578,7 @@ def _build_registry() -> None:
 # ------------------------------------------------------------------------------------------------ visits
 
 VISITS_SEED = 20230210
-VISIT_WEEKS = 5  # the demo's visit history reaches this far back from today, so this month's figures show
+VISIT_WEEKS = 4  # the demo's visit history reaches this far back from today, so this month's figures show
 HEALTH_NOTES = [
     "身体状况良好",
     "血压偏高，按时服药",

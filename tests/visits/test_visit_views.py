@@ -218,3 +218,60 @@ def test_the_city_sets_its_schedule_and_others_only_read_it(world):
     assert _client(world.worker_a).post(url, data).status_code == 403
     bad = city.post(url, data | {"days_1": 10})
     assert "一级的走访间隔不能长于二级" in bad.content.decode()
+
+
+def test_the_city_marks_a_category_for_health_monitoring(world):
+    from shuangbai.registry.models import Category
+
+    dibao = Category.objects.get(code="dibao")
+    assert not dibao.health_watch
+    html = _client(world.head_a).get(reverse("visits:health")).content.decode()
+    assert world.beneficiary_a.name not in html  # 低保, low risk: not watched
+    response = _client(world.city).post(
+        reverse("registry:category_edit", args=[dibao.pk]),
+        {"version": dibao.version, "name": dibao.name, "umbrella": "hardship", "sort_order": 10, "active": "on",
+         "health_watch": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    html = _client(world.head_a).get(reverse("visits:health")).content.decode()
+    assert world.beneficiary_a.name in html
+
+
+def test_an_old_visit_is_corrected_without_a_late_reason_and_keeps_a_worker_who_left(world):
+    from shuangbai.staff.services import staff_leave
+
+    visit = visit_record(
+        actor=world.worker_a,
+        household=world.household_a,
+        visited_at=timezone.now() - timedelta(days=40),
+        workers=[world.staff_a],
+        late_reason="纸质台账补录",
+    )
+    Visit.objects.filter(pk=visit.pk).update(late_reason="")  # as if recorded on time, 40 days ago
+    staff_leave(
+        actor=world.county, staff=world.staff_a, version=world.staff_a.version, on_date=timezone.localdate(),
+        reason="辞职",
+    )  # fmt: skip
+    local = timezone.localtime(visit.visited_at)
+    response = _client(world.head_a).post(
+        reverse("visits:edit", args=[visit.pk]),
+        {
+            "version": visit.version,
+            "visited_on": local.date().isoformat(),
+            "visited_time": local.strftime("%H:%M"),
+            "kind": "home",
+            "workers": [world.staff_a.pk],
+            "notes": "补记：已联系村医",
+            "reason": "补充备注",
+        },
+    )
+    assert response.status_code == 302, re.findall(r"<li>(.*?)</li>", response.content.decode())
+    visit.refresh_from_db()
+    assert visit.notes == "补记：已联系村医" and list(visit.workers.all()) == [world.staff_a]
+
+
+def test_next_must_stay_on_this_site(world):
+    client = _client(world.worker_a)
+    url = f"{reverse('visits:create')}?household={world.household_a.pk}&next=/%5Cevil.example"
+    response = client.post(url, _post_data(world))
+    assert response.status_code == 302 and response["Location"] == reverse("visits:due")

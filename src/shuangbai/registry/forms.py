@@ -208,7 +208,7 @@ class ImportForm(forms.Form):
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
-        fields = ["code", "name", "umbrella", "sort_order", "active"]
+        fields = ["code", "name", "umbrella", "sort_order", "active", "health_watch"]
         help_texts = {"code": "英文小写和下划线，导入与接口使用，建立后不可改。"}
 
 
@@ -217,3 +217,6 @@ class CategoryEditForm(VersionedForm):
     umbrella = forms.ChoiceField(label="归类", choices=Umbrella.choices)
     sort_order = forms.IntegerField(label="排序", min_value=0, max_value=32767)
     active = forms.BooleanField(label="启用", required=False)
+    health_watch = forms.BooleanField(
+        label="纳入健康监测", required=False, help_text="此类别的服务对象列入健康监测名单。"
+    )

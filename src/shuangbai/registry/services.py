@@ -619,9 +619,17 @@ def require_catalogue_role(actor: User) -> None:
 
 
 @transaction.atomic
-def category_create(*, actor: User, code: str, name: str, umbrella: str, sort_order: int = 100) -> Category:
+def category_create(
+    *, actor: User, code: str, name: str, umbrella: str, sort_order: int = 100, health_watch: bool = False
+) -> Category:
     require_catalogue_role(actor)
-    category = Category(code=code.strip(), name=name.strip(), umbrella=umbrella, sort_order=sort_order)
+    category = Category(
+        code=code.strip(),
+        name=name.strip(),
+        umbrella=umbrella,
+        sort_order=sort_order,
+        health_watch=health_watch,
+    )
     category.full_clean()
     category.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=category, region_code=actor.home_region_code)
@@ -631,7 +639,7 @@ def category_create(*, actor: User, code: str, name: str, umbrella: str, sort_or
 @transaction.atomic
 def category_update(*, actor: User, category: Category, version: int, **changes: Any) -> Category:
     require_catalogue_role(actor)
-    unknown = set(changes) - {"name", "umbrella", "sort_order", "active"}
+    unknown = set(changes) - {"name", "umbrella", "sort_order", "active", "health_watch"}
     if unknown:
         raise TypeError(f"category_update cannot change {sorted(unknown)}")
     umbrella = category.umbrella

@@ -449,6 +449,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 umbrella=data["umbrella"],
                 sort_order=data["sort_order"],
+                health_watch=data["health_watch"],
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -469,6 +470,7 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "umbrella": category.umbrella,
         "sort_order": category.sort_order,
         "active": category.active,
+        "health_watch": category.health_watch,
     }
     form = CategoryEditForm(request.POST or None, initial=initial | {"version": category.version})
     if request.method == "POST" and form.is_valid():

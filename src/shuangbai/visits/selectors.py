@@ -203,11 +203,17 @@ def household_visits(household: Household, *, limit: int = 20) -> QuerySet[Visit
     )
 
 
-def visit_form_choices(household: Household):
-    """Who can be named on a visit to this household: the station's staff in post and the members."""
+def visit_form_choices(household: Household, visit: Visit | None = None):
+    """Who can be named on a visit to this household: the station's staff in post (and, amending a visit,
+    those already named on it, who may have left since) and the members."""
     from shuangbai.staff.models import Staff
 
-    staff = Staff.objects.in_post().filter(station_id=household.station_id).order_by("position", "name")
+    staff = Staff.objects.filter(Q(status="in_post", station_id=household.station_id))
+    if visit is not None:
+        staff = Staff.objects.filter(
+            Q(status="in_post", station_id=household.station_id) | Q(pk__in=visit.workers.values("pk"))
+        )
+    staff = staff.order_by("position", "name")
     members = household.members.current().defer("id_number", "health_notes").order_by("-relation", "id")
     return staff, members
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,7 +67,7 @@ SENSITIVE_FIELDS = {"health": "（身体状况已修改）", "mental_notes": "�
 
 def _check_when(visited_at: datetime, late_reason: str) -> None:
     now = timezone.now()
-    if visited_at > now + CLOCK_SKEW:
+    if visited_at > now + CLOCK_SKEW or timezone.localdate(visited_at) > timezone.localdate(now):
         raise ValidationError({"visited_at": "走访时间不能晚于现在。"})
     if (
         timezone.localdate(visited_at) < timezone.localdate(now) - timedelta(days=LATE_AFTER_DAYS)
@@ -89,11 +89,18 @@ def _check_codes(hazards: Iterable[str], needs: Iterable[str]) -> tuple[list[str
     return hazards, needs
 
 
-def _check_workers(household: Household, workers: Sequence[Staff]) -> list[Staff]:
-    workers = list(dict.fromkeys(workers))
+def _check_workers(
+    household: Household, workers: Sequence[Staff], *, already: Iterable[int] = ()
+) -> list[Staff]:
+    """The station's staff in post; on an amendment, also those already named (who may have left since)."""
+    workers, already = list(dict.fromkeys(workers)), set(already)
     if not workers:
         raise ValidationError({"workers": "请至少选择一名走访社工。"})
-    outside = [w.name for w in workers if w.station_id != household.station_id or w.status != "in_post"]
+    outside = [
+        w.name
+        for w in workers
+        if w.pk not in already and (w.station_id != household.station_id or w.status != "in_post")
+    ]
     if outside:
         raise ValidationError({"workers": f"{'、'.join(outside)}不是本站在岗人员。"})
     return workers
@@ -132,6 +139,8 @@ def visit_record(
     was lost on the way) returns the visit already made instead of a second one."""
     require_can_edit(actor)
     require_in_scope(actor, household)
+    # one writer per household at a time: its summaries are recomputed from its visits below
+    Household.objects.select_for_update().filter(pk=household.pk).exists()
     if client_token:
         earlier = Visit.objects.filter(client_token=client_token).first()
         if earlier is not None:
@@ -223,7 +232,7 @@ def visit_record(
             risk_level=risk_after or None,
             follow_up_level=level_after,
         )
-    follow_up_refresh(household)  # the month summary counts every kind
+    follow_up_refresh(household, months=[visit.visited_on])  # the month summary counts every kind
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -246,7 +255,7 @@ def can_amend(user: User, visit: Visit, *, today=None) -> bool:
 
 def _snapshot(visit: Visit) -> str:
     data = {name: getattr(visit, name) for name in AMENDABLE_FIELDS}
-    data["visited_at"] = visit.visited_at.isoformat()
+    data["visited_at"] = timezone.localtime(visit.visited_at).strftime("%Y-%m-%d %H:%M")
     data["workers"] = sorted(visit.workers.values_list("name", flat=True))
     data["met"] = sorted(visit.met.values_list("name", flat=True))
     return json.dumps(data, ensure_ascii=False)
@@ -277,7 +286,16 @@ def visit_amend(
         raise ValidationError(STALE_MESSAGE, code="stale")
     visit = locked
     household = visit.household
-    if "visited_at" in changes or "late_reason" in changes:
+    Household.objects.select_for_update().filter(pk=household.pk).exists()
+    minute = lambda at: at.replace(second=0, microsecond=0)  # noqa: E731  (the form gives hours and minutes)
+    if "visited_at" in changes and minute(changes["visited_at"]) == minute(visit.visited_at):
+        del changes["visited_at"]
+    new_date = "visited_at" in changes
+    reason_dropped = (
+        bool(visit.late_reason) and not (changes.get("late_reason", visit.late_reason) or "").strip()
+    )
+    if new_date or reason_dropped:
+        # correcting the notes of a visit recorded on time long ago needs no 补录原因; a late entry keeps its own
         _check_when(
             changes.get("visited_at", visit.visited_at), changes.get("late_reason", visit.late_reason)
         )
@@ -289,6 +307,7 @@ def visit_amend(
         visit=visit, version=visit.version, snapshot=_snapshot(visit), changed_by=actor, reason=reason.strip()
     )
     before = {name: getattr(visit, name) for name in changes}
+    was_on = visit.visited_on
     for name, value in changes.items():
         setattr(visit, name, value)
     visit.visited_on = timezone.localdate(visit.visited_at)
@@ -298,7 +317,7 @@ def visit_amend(
     visit.save()
     extra = {}
     if workers is not None:
-        workers = _check_workers(household, workers)
+        workers = _check_workers(household, workers, already=visit.workers.values_list("pk", flat=True))
         old = sorted(visit.workers.values_list("name", flat=True))
         visit.worker_links.all().delete()
         VisitWorker.objects.bulk_create([VisitWorker(visit=visit, staff=w) for w in workers])
@@ -308,7 +327,7 @@ def visit_amend(
         met = _check_met(household, met)
         visit.person_links.all().delete()
         VisitPerson.objects.bulk_create([VisitPerson(visit=visit, beneficiary=p) for p in met])
-    follow_up_refresh(household)
+    follow_up_refresh(household, months=[was_on, visit.visited_on])
     diff = field_changes(before, changes)
     for name, text in SENSITIVE_FIELDS.items():
         if name in diff:
@@ -336,9 +355,9 @@ def _month_rows(visits: QuerySet[Visit]) -> QuerySet:
     )
 
 
-def follow_up_refresh(household: Household) -> None:
+def follow_up_refresh(household: Household, *, months: Iterable[date] | None = None) -> None:
     """Bring one household's summaries (last home visit, visits per month) in line with its visits; called
-    after every change to them."""
+    after every change to them, with the days whose months changed (all months when not given)."""
     last = household.visits.home().aggregate(last=Max("visited_on"))["last"]
     if last is None:
         FollowUp.objects.filter(household=household).delete()
@@ -351,8 +370,16 @@ def follow_up_refresh(household: Household) -> None:
                 "last_home_visit_on": last,
             },
         )
-    VisitMonth.objects.filter(household=household).delete()
-    VisitMonth.objects.bulk_create(_visit_months(_month_rows(Visit.objects.filter(household=household))))
+    rows, visits = VisitMonth.objects.filter(household=household), Visit.objects.filter(household=household)
+    if months is not None:
+        firsts = sorted({day.replace(day=1) for day in months})
+        rows = rows.filter(month__in=firsts)
+        spans = Q()
+        for first in firsts:
+            spans |= Q(visited_on__gte=first, visited_on__lt=(first + timedelta(days=32)).replace(day=1))
+        visits = visits.filter(spans)
+    rows.delete()
+    VisitMonth.objects.bulk_create(_visit_months(_month_rows(visits)))
 
 
 def _visit_months(rows) -> list[VisitMonth]:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import logging
 
+from cryptography.exceptions import InvalidTag
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -9,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
@@ -25,6 +28,8 @@ from shuangbai.stations.selectors import get_station_for_user
 from . import photos as photo_store
 from . import selectors, services
 from .forms import LevelsForm, VisitAmendForm, VisitFilterForm, VisitForm
+
+logger = logging.getLogger(__name__)
 
 
 def _station_for(request: HttpRequest) -> Station | None:
@@ -131,15 +136,18 @@ def create(request: HttpRequest) -> HttpResponse:
         )
         status = 200
     context = _form_context(
-        household, form, draft_key=f"visit-new-{household.pk}", next=request.GET.get("next", "")
+        household,
+        form,
+        draft_key=f"{request.user.pk}:visit-new-{household.pk}",
+        next=request.GET.get("next", ""),
     )
     return render(request, "visits/visit_form.html", context, status=status)
 
 
 def _after_save_url(request: HttpRequest, household) -> str:
     wanted = request.GET.get("next", "")
-    if wanted.startswith("/") and not wanted.startswith("//"):
-        return wanted
+    if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts=None):
+        return wanted  # a path of this site only
     if request.user.scope_station_id:
         return reverse("visits:due")
     return household.get_absolute_url()
@@ -175,7 +183,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_amend(request.user, visit):
         raise PermissionDenied
     household = visit.household
-    staff, members = selectors.visit_form_choices(household)
+    staff, members = selectors.visit_form_choices(household, visit)
     kwargs = {"household": household, "staff": staff, "members": members}
     if request.method == "POST":
         form = VisitAmendForm(request.POST, **kwargs)
@@ -195,18 +203,29 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_service_errors(form, error)
             else:
                 messages.success(request, "走访记录已修改，修改前的内容已保留。")
+                if request.headers.get("X-Requested-With") == "fetch":
+                    return JsonResponse({"visit": visit.pk, "url": visit.get_absolute_url()}, status=201)
                 return redirect(visit)
+        status = 422
     else:
         form = VisitAmendForm(initial=VisitAmendForm.initial_for(visit), **kwargs)
-    context = _form_context(household, form, visit=visit, draft_key=f"visit-edit-{visit.pk}-{visit.version}")
-    return render(request, "visits/visit_form.html", context)
+        status = 200
+    context = _form_context(
+        household, form, visit=visit, draft_key=f"{request.user.pk}:visit-edit-{visit.pk}-{visit.version}"
+    )
+    return render(request, "visits/visit_form.html", context, status=status)
 
 
 @require_GET
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     require_personal_data(request.user)
     picture = selectors.get_photo_for_user(request.user, pk)
-    response = HttpResponse(photo_store.load(picture.path), content_type="image/jpeg")
+    try:
+        content = photo_store.load(picture.path)
+    except (OSError, ValueError, InvalidTag):
+        logger.exception("visit photo %s cannot be read", picture.pk)
+        raise Http404 from None
+    response = HttpResponse(content, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -3,7 +3,8 @@
    form still posts normally. Photos cannot be kept in a draft: after a failed save they are chosen again. */
 (function () {
   "use strict";
-  var PREFIX = "shuangbai:draft:";
+  var PREFIX = "shuangbai:draft:";  // + user id : form; the login page clears them all (a shared phone)
+  var MAX_AGE = 12 * 3600 * 1000;  // an older draft is a different visit: it is dropped, never restored
 
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -46,7 +47,9 @@
     var saved = localStorage.getItem(key);
     if (saved && !form.hasAttribute("data-bound")) {
       try {
-        apply(form, JSON.parse(saved).data);
+        var draft = JSON.parse(saved);
+        if (Date.now() - draft.at > MAX_AGE) throw new Error("stale");
+        apply(form, draft.data);
         say("已恢复上次未保存的草稿（照片需重新选择）。", "ok");
       } catch (e) {
         localStorage.removeItem(key);

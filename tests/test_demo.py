@@ -238,3 +238,31 @@ def test_the_demo_command_says_what_it_registered_and_that_it_is_fictional(db):
     text = out.getvalue()
     people = Beneficiary.objects.filter(region_code__startswith="4453").count()
     assert f"{people} 人" in text and "身份证号均为虚构" in text and "worker" in text
+
+
+def test_hekou_visits_its_civil_affairs_households_twice_a_week(db):
+    """Seed 001: 河口街道 visits its 45 civil-affairs households twice a week. In the demo's four weeks of
+    visits, most of them have a home visit every 3 or 4 days; some are behind, so the worker's due list and
+    the coverage pages have overdue rows to show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shuangbai.visits.models import FollowUp, Visit
+
+    civil = _households_with(HEKOU, "dibao", "tekun_dispersed", "tekun_institutional")
+    since = timezone.localdate() - timedelta(weeks=4)
+    visits = dict(
+        Visit.objects.filter(household__in=civil, is_home=True, visited_on__gte=since)
+        .values_list("household_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    twice_a_week = [pk for pk in civil.values_list("pk", flat=True) if visits.get(pk, 0) >= 6]
+    assert len(twice_a_week) >= 30, visits
+    last = dict(
+        FollowUp.objects.filter(household__in=civil).values_list("household_id", "last_home_visit_on")
+    )
+    behind = [pk for pk, day in last.items() if day < timezone.localdate() - timedelta(days=5)]
+    assert 0 < len(behind) < 20  # a few fell behind: well overdue on a 3-day interval
+    assert not Visit.objects.filter(visited_on__gt=timezone.localdate()).exists()

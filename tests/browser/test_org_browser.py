@@ -104,7 +104,9 @@ def test_empty_name_is_refused_in_chinese(page: Page, browser_world, login, shot
 def test_worker_cannot_open_another_station(page: Page, browser_world, login, shot):
     world = browser_world
     login("worker_b")
-    expect(page).to_have_url(re.compile(rf"/stations/{world.station_b.pk}/$"))
+    expect(page).to_have_url(re.compile(r"/visits/due/$"))  # a worker's day starts from the due list
+    page.goto(f"/stations/{world.station_b.pk}/")
+    expect(page.locator("h1")).to_contain_text(world.station_b.name)
 
     response = page.goto(f"/stations/{world.station_a.pk}/")
     assert response is not None and response.status == 404

@@ -21,3 +21,55 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def export_sheet(*, actor, title: str, headers: list[tuple[str, int]], description: str):
+    """A write-only workbook for an export of personal data: one sheet whose first line names who exported
+    it, when, and what, then the bold headers (column widths given with them), panes frozen below them."""
+    from django.utils import timezone
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    now = timezone.localtime()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    for index, (_, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "B3"
+    bold = Font(bold=True)
+    line = WriteOnlyCell(
+        sheet,
+        value=safe_cell(
+            f"导出人：{actor}（{actor.username}） 导出时间：{now:%Y年%-m月%-d日 %H:%M} 范围：{description}"
+        ),
+    )
+    line.font = bold
+    sheet.append([line])
+    header = []
+    for text, _ in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    return workbook, sheet
+
+
+def finish_export(workbook, *, actor, description: str, count: int, what: str) -> bytes:
+    """The workbook's bytes, the export written to the audit log (scope and rows, never the rows themselves)."""
+    import io
+
+    from .audit import audit_record
+    from .models import AuditAction
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        changes={"范围": description, "行数": count},
+        region_code=actor.home_region_code,
+        object_repr=f"{what}（{count}人）",
+    )
+    return buffer.getvalue()

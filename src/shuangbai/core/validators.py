@@ -15,3 +15,22 @@ def normalise_phone(text: str) -> str:
     if text.startswith("+86"):
         text = text[3:]
     return text if PHONE_RE.fullmatch(text) else ""
+
+
+def gps_constraint(name: str):
+    """A position is both coordinates, in range, or neither (a latitude alone means nothing)."""
+    from django.db import models
+    from django.db.models import Q
+
+    return models.CheckConstraint(
+        condition=Q(latitude__isnull=True, longitude__isnull=True)
+        | Q(
+            latitude__isnull=False,
+            longitude__isnull=False,
+            latitude__gte=-90,
+            latitude__lte=90,
+            longitude__gte=-180,
+            longitude__lte=180,
+        ),
+        name=name,
+    )

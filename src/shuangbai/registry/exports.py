@@ -8,21 +8,15 @@ and memory stays flat (openpyxl write-only).
 
 from __future__ import annotations
 
-import io
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from shuangbai.core.audit import audit_record
 from shuangbai.core.dates import age_on
 from shuangbai.core.masking import mask_phone
-from shuangbai.core.models import AuditAction, User
-from shuangbai.core.spreadsheets import safe_cell
+from shuangbai.core.models import User
+from shuangbai.core.spreadsheets import export_sheet, finish_export, safe_cell
 
 from .models import (
     DISABILITY_GRADES,
@@ -104,28 +98,8 @@ def export_beneficiaries_counted(
     """As export_beneficiaries, also giving the number of people written (for the command line's summary)."""
     if not actor.sees_personal_data:
         raise PermissionDenied
-    now = timezone.localtime()
-    today = now.date()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("服务对象")
-    for index, (_, width) in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "B3"
-    title = WriteOnlyCell(
-        sheet,
-        value=safe_cell(
-            f"导出人：{actor}（{actor.username}） 导出时间：{now:%Y年%-m月%-d日 %H:%M} 范围：{description}"
-        ),
-    )
-    title.font = Font(bold=True)
-    sheet.append([title])
-    bold = Font(bold=True)
-    header = []
-    for text, _ in HEADERS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    today = timezone.localdate()
+    workbook, sheet = export_sheet(actor=actor, title="服务对象", headers=HEADERS, description=description)
 
     category_names = dict(Category.objects.values_list("id", "name"))
     category_order = {pk: index for index, pk in enumerate(Category.objects.values_list("id", flat=True))}
@@ -140,16 +114,8 @@ def export_beneficiaries_counted(
     if chunk:
         count += _write_chunk(sheet, chunk, category_names, category_order, today)
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    audit_record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        changes={"范围": description, "行数": count},
-        region_code=actor.home_region_code,
-        object_repr=f"服务对象名单（{count}人）",
-    )
-    return buffer.getvalue(), count
+    content = finish_export(workbook, actor=actor, description=description, count=count, what="服务对象名单")
+    return content, count
 
 
 def _write_chunk(sheet, chunk, category_names, category_order, today) -> int:

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from shuangbai.core.crypto import EncryptedTextField
 from shuangbai.core.scoping import ScopedQuerySet
+from shuangbai.core.validators import gps_constraint
 from shuangbai.core.versioning import VersionedModel
 from shuangbai.staff.models import Gender  # one gender code list for staff and beneficiaries
 
@@ -149,20 +150,7 @@ class Household(VersionedModel):
             models.Index(fields=["station", "region_code"]),
             models.Index(fields=["region_code"]),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(
-                    latitude__isnull=False,
-                    longitude__isnull=False,
-                    latitude__gte=-90,
-                    latitude__lte=90,
-                    longitude__gte=-180,
-                    longitude__lte=180,
-                ),
-                name="household_gps_valid",
-            )
-        ]
+        constraints = [gps_constraint("household_gps_valid")]
 
     def __str__(self) -> str:
         return f"{self.village.name}{self.address}" if self.address else f"户{self.pk}"

@@ -7,7 +7,6 @@ The figures are counts (open to every role, the read-only viewer included); the 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
@@ -19,16 +18,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from shuangbai.core.audit import audit_record
-from shuangbai.core.models import AuditAction, User
+from shuangbai.core.models import User
 from shuangbai.core.permissions import require_personal_data
 from shuangbai.core.scoping import scope_of
-from shuangbai.core.spreadsheets import safe_cell
+from shuangbai.core.spreadsheets import export_sheet, finish_export, safe_cell
 from shuangbai.regions.models import Level, Region
 from shuangbai.regions.selectors import breadcrumbs, get_region_for_user, top_regions_for_user
 from shuangbai.registry.models import FOLLOW_UP_LEVELS, NoIdReason, Umbrella
@@ -323,27 +318,9 @@ def export_missed(*, actor: User, people, description: str, as_of: date) -> tupl
     `people` comes from `missed_people` (scoped to `actor`); the last home visits are read a chunk at a time."""
     if not actor.sees_personal_data:
         raise PermissionDenied
-    now = timezone.localtime()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("漏访名单")
-    for index, (_, width) in enumerate(EXPORT_HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "B3"
-    bold = Font(bold=True)
-    title = WriteOnlyCell(
-        sheet,
-        value=safe_cell(
-            f"导出人：{actor}（{actor.username}） 导出时间：{now:%Y年%-m月%-d日 %H:%M} 范围：{description}"
-        ),
+    workbook, sheet = export_sheet(
+        actor=actor, title="漏访名单", headers=EXPORT_HEADERS, description=description
     )
-    title.font = bold
-    sheet.append([title])
-    header = []
-    for text, _ in EXPORT_HEADERS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
 
     count = 0
     chunk: list[tuple] = []
@@ -356,16 +333,8 @@ def export_missed(*, actor: User, people, description: str, as_of: date) -> tupl
                 chunk = []
         if chunk:
             count += _write_missed(sheet, chunk, as_of)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    audit_record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        changes={"范围": description, "行数": count},
-        region_code=actor.home_region_code,
-        object_repr=f"漏访名单（{count}人）",
-    )
-    return buffer.getvalue(), count
+    content = finish_export(workbook, actor=actor, description=description, count=count, what="漏访名单")
+    return content, count
 
 
 def _date_cell(sheet, value):

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from shuangbai.core.crypto import EncryptedTextField
 from shuangbai.core.scoping import ScopedQuerySet
+from shuangbai.core.validators import gps_constraint
 from shuangbai.core.versioning import VersionedModel
 from shuangbai.registry.models import FOLLOW_UP_LEVELS, RiskLevel
 
@@ -197,18 +198,7 @@ class Visit(VersionedModel):
             models.Index(fields=["station", "visited_on"], name="visit_station_day"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(latitude__isnull=True, longitude__isnull=True)
-                | Q(
-                    latitude__isnull=False,
-                    longitude__isnull=False,
-                    latitude__gte=-90,
-                    latitude__lte=90,
-                    longitude__gte=-180,
-                    longitude__lte=180,
-                ),
-                name="visit_gps_valid",
-            ),
+            gps_constraint("visit_gps_valid"),
             models.CheckConstraint(
                 condition=Q(changed_person__isnull=True) | ~Q(change_reason=""),
                 name="visit_change_has_reason",

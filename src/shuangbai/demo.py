@@ -598,8 +598,8 @@ ACTIONS = [
 
 
 def _build_visits() -> None:
-    """Visits over the last VISIT_WEEKS weeks through `visit_record`, each household at its level's pace:
-    most on time, some behind (so due lists have overdue rows)."""
+    """Visits over the last VISIT_WEEKS weeks (or one interval, for the slower levels) through `visit_record`,
+    each household at its level's pace: most on time, some behind (so due lists have overdue rows)."""
     from datetime import datetime, timedelta
 
     from django.utils import timezone
@@ -609,7 +609,6 @@ def _build_visits() -> None:
 
     rng = random.Random(VISITS_SEED)
     today = timezone.localdate()
-    start = today - timedelta(weeks=VISIT_WEEKS)
     staff_by_station: dict[int, list] = {}
     for staff in Staff.objects.in_post().filter(region_code__startswith="4453").order_by("id"):
         staff_by_station.setdefault(staff.station_id, []).append(staff)
@@ -624,28 +623,33 @@ def _build_visits() -> None:
         if not workers:
             continue
         interval = plan.intervals[household.level]
-        behind = interval * (2 if rng.random() < 0.15 else 0)  # the last stretch missed
-        day = start + timedelta(days=rng.randint(0, max(0, min(interval, VISIT_WEEKS * 7) - 1)))
-        while day <= today - timedelta(days=behind):
+        # Backwards from the last visit: within the interval (on time) or one interval and more ago (behind).
+        # The last visit is in the home, so every household has a last home visit the schedule counts from.
+        behind = interval + rng.randint(1, interval) if rng.random() < 0.15 else 0
+        day = today - timedelta(days=rng.randint(0, interval - 1) + behind)
+        earliest = today - timedelta(days=max(VISIT_WEEKS * 7, interval))
+        last = True
+        while last or day >= earliest:
             hour = rng.choice([9, 10, 11, 14, 15, 16])
             at = timezone.make_aware(datetime.combine(day, datetime.min.time()) + timedelta(hours=hour))
-            if at <= timezone.now():
-                kind = "home" if rng.random() < 0.88 else rng.choice(["phone", "group"])
-                visit_record(
-                    actor=None,
-                    household=household,
-                    visited_at=at,
-                    workers=rng.sample(workers, k=min(len(workers), rng.choice([1, 1, 2]))),
-                    kind=kind,
-                    health=rng.choice(HEALTH_NOTES),
-                    living=rng.choice(LIVING_NOTES),
-                    mental_state=rng.choice(["good", "good", "fair", "low"]),
-                    hazards=["electric"] if rng.random() < 0.05 else [],
-                    needs=rng.sample(["medical", "supplies", "policy", "care"], k=rng.choice([0, 0, 1])),
-                    actions=rng.choice(ACTIONS),
-                    late_reason="演示数据补录" if day < today - timedelta(days=30) else "",
-                )
-            day += timedelta(days=max(1, interval + rng.choice([-1, 0, 0, 1])))
+            at = min(at, timezone.now())
+            kind = "home" if last or rng.random() < 0.88 else rng.choice(["phone", "group"])
+            visit_record(
+                actor=None,
+                household=household,
+                visited_at=at,
+                workers=rng.sample(workers, k=min(len(workers), rng.choice([1, 1, 2]))),
+                kind=kind,
+                health=rng.choice(HEALTH_NOTES),
+                living=rng.choice(LIVING_NOTES),
+                mental_state=rng.choice(["good", "good", "fair", "low"]),
+                hazards=["electric"] if rng.random() < 0.05 else [],
+                needs=rng.sample(["medical", "supplies", "policy", "care"], k=rng.choice([0, 0, 1])),
+                actions=rng.choice(ACTIONS),
+                late_reason="演示数据补录" if day < today - timedelta(days=30) else "",
+            )
+            last = False
+            day -= timedelta(days=max(1, interval + rng.choice([-1, 0, 0, 1])))
 
 
 def registry_summary() -> str:

@@ -24,6 +24,8 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 
 def assert_assets_loaded(page: Page) -> None:
     """The stylesheet and the vendored htmx really reached the browser."""
+    # A URL check passes as soon as the navigation commits; the stylesheet is applied by the load event.
+    page.wait_for_load_state("load")
     background = page.locator("header.top").evaluate("el => getComputedStyle(el).backgroundColor")
     assert background == HEADER_RED, f"shuangbai.css not applied: header background is {background}"
     assert page.evaluate("typeof window.htmx") == "object", "static/vendor/htmx/htmx.min.js did not load"

@@ -125,7 +125,8 @@ def test_the_viewer_sees_the_figures_but_not_the_people(world, data):
     assert "漏访名单" not in response.content.decode()
     assert client.get(f"{reverse('visits:missed')}?region={YUNFU}&{JAN}").status_code == 404
     assert client.get(f"{reverse('visits:missed_export')}?region={YUNFU}&{JAN}").status_code == 404
-    assert client.get(f"{reverse('visits:two_coverages')}?region={YUNFU}").status_code == 200
+    two = client.get(f"{reverse('visits:two_coverages')}?region={YUNFU}")
+    assert two.status_code == 200 and "罗定市" in text(two) and "对象A" not in two.content.decode()
 
 
 def test_a_bad_period_is_answered_on_the_page(world, data):

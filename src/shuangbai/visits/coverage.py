@@ -855,6 +855,11 @@ class TwoCoverages:
     total: CountyCoverage
 
 
+def cities_for(user: User) -> QuerySet[Region]:
+    """The cities a user may open the 两个全覆盖 page of."""
+    return Region.objects.visible_to(user).filter(level=Level.CITY).order_by("code")
+
+
 def city_of_region(region: Region) -> Region:
     """The city a node belongs to (itself for a city); a province has none."""
     if region.level == Level.CITY:

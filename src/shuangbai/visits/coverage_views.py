@@ -417,7 +417,7 @@ def two_coverages(request: HttpRequest) -> HttpResponse:
         "cities": [],
     }
     if region is None or region.level == Level.PROVINCE:
-        context["cities"] = Region.objects.visible_to(request.user).filter(level=Level.CITY).order_by("code")
+        context["cities"] = cov.cities_for(request.user)
     elif period is not None:
         result = cov.two_coverages(request.user, region, period)
         scope = scope_of(request.user)

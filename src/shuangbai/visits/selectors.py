@@ -15,7 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from shuangbai.core.models import User
-from shuangbai.core.scoping import get_visible_or_404
+from shuangbai.core.scoping import get_visible_or_404, scope_of
+from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Household, Relation, RiskLevel
 from shuangbai.stations.models import Point, Station
 
@@ -145,12 +146,36 @@ def due_households(
     return sorted(households.values(), key=lambda e: (e.due_on, e.household_id))
 
 
-def due_counts(user: User, station: Station, *, today: date | None = None) -> dict[str, int]:
-    """Households overdue, due today and due within the week, for a station's page."""
+def section_counts(rows: list[DueHousehold]) -> dict[str, int]:
+    """Households overdue, due today and due within the week."""
     counts = {"overdue": 0, "today": 0, "soon": 0}
-    for entry in due_households(user, station, today=today):
+    for entry in rows:
         counts[entry.section] += 1
     return counts
+
+
+def due_counts(user: User, station: Station, *, today: date | None = None) -> dict[str, int]:
+    return section_counts(due_households(user, station, today=today))
+
+
+def schedule_city(user: User, wanted: str = "") -> tuple[str, list[Region]]:
+    """The city whose schedule a user reads (`wanted`, or their own; the province's officer starts from its
+    first city) and, for a province's officer, the cities to choose from. 404 for a city the user neither
+    works in nor oversees."""
+    scope = scope_of(user)
+    home = user.home_region_code or (scope.prefixes[0] if scope.prefixes else "")
+    province = home[2:4] == "00"
+    cities = list(Region.objects.filter(level=Level.CITY, code__startswith=home[:2]).order_by("code"))
+    city_code = wanted or city_of(home)
+    if not wanted and province and cities:
+        city_code = cities[0].code
+    is_city = (
+        len(city_code) == 12 and city_code.isdigit() and city_code[4:] == "0" * 8 and city_code[2:4] != "00"
+    )
+    # A city's schedule is read by everyone working in it, and by the bureaus above it.
+    if not is_city or not (scope.covers_code(city_code) or home.startswith(city_code[:4])):
+        raise Http404
+    return city_code, cities if province else []
 
 
 # -------------------------------------------------------------------------------------------- visit lists
@@ -194,15 +219,6 @@ def visit_list(
     return visits
 
 
-def household_visits(household: Household, *, limit: int = 20) -> QuerySet[Visit]:
-    return (
-        household.visits.select_related("recorded_by")
-        .prefetch_related("workers")
-        .defer("health", "mental_notes")
-        .order_by("-visited_at", "-id")[:limit]
-    )
-
-
 def visit_form_choices(household: Household, visit: Visit | None = None):
     """Who can be named on a visit to this household: the station's staff in post (and, amending a visit,
     those already named on it, who may have left since) and the members."""
@@ -244,10 +260,6 @@ def health_watch(user: User, *, station: Station | None = None) -> QuerySet[Bene
 
 def visits_by_id(ids: list[int]) -> dict[int, Visit]:
     return {v.pk: v for v in Visit.objects.filter(pk__in=[i for i in ids if i])}
-
-
-def monitored_count(user: User, station: Station) -> int:
-    return health_watch(user, station=station).count()
 
 
 def get_photo_for_user(user: User, pk: int) -> VisitPhoto:

@@ -18,12 +18,10 @@ from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.permissions import require_personal_data
-from shuangbai.core.scoping import scope_of
-from shuangbai.regions.models import Level, Region
 from shuangbai.registry.selectors import get_household_for_user, household_members
 from shuangbai.registry.services import can_edit
 from shuangbai.stations.models import Point, Station
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.stations.selectors import get_station_for_user, station_points
 
 from . import photos as photo_store
 from . import selectors, services
@@ -59,7 +57,7 @@ def due(request: HttpRequest) -> HttpResponse:
     if station is None:
         messages.info(request, "请先选择一个社工站，再查看其到期走访。")
         return redirect("stations:index")
-    points = list(station.points.active().order_by("name"))
+    points = list(station_points(station))
     wanted = request.GET.get("point", "")
     point = None
     if wanted == "" and "point" not in request.GET:
@@ -69,9 +67,6 @@ def due(request: HttpRequest) -> HttpResponse:
         if point is None:
             raise Http404
     rows = selectors.due_households(request.user, station, point=point)
-    counts = {"overdue": 0, "today": 0, "soon": 0}
-    for row in rows:
-        counts[row.section] += 1
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -81,7 +76,7 @@ def due(request: HttpRequest) -> HttpResponse:
             "points": points,
             "point": point,
             "page": page,
-            "counts": counts,
+            "counts": selectors.section_counts(rows),
             "today": timezone.localdate(),
             "can_record": can_edit(request.user),
         },
@@ -275,18 +270,7 @@ def health(request: HttpRequest) -> HttpResponse:
 def levels(request: HttpRequest) -> HttpResponse:
     """A city's follow-up levels: everyone reads them; the city bureau (or the province) sets them."""
     user = request.user
-    scope = scope_of(user)
-    home = user.home_region_code or (scope.prefixes[0] if scope.prefixes else "")
-    city_code = request.GET.get("city") or selectors.city_of(home)
-    cities = list(Region.objects.filter(level=Level.CITY, code__startswith=home[:2]).order_by("code"))
-    if not request.GET.get("city") and home[2:4] == "00" and cities:
-        city_code = cities[0].code  # the province's officer starts from its first city
-    is_city = (
-        len(city_code) == 12 and city_code.isdigit() and city_code[4:] == "0" * 8 and city_code[2:4] != "00"
-    )
-    # A city's schedule is read by everyone working in it, and by the bureaus above it.
-    if not is_city or not (scope.covers_code(city_code) or home.startswith(city_code[:4])):
-        raise Http404
+    city_code, cities = selectors.schedule_city(user, request.GET.get("city", ""))
     plan = selectors.schedule(city_code)
     current = {level: (plan.names[level], plan.intervals[level]) for level in plan.intervals}
     may_edit = True
@@ -316,6 +300,6 @@ def levels(request: HttpRequest) -> HttpResponse:
             "current": current,
             "may_edit": may_edit,
             "city_code": city_code,
-            "cities": cities if home[2:4] == "00" else [],
+            "cities": cities,
         },
     )

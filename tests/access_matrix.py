@@ -89,6 +89,10 @@ ROUTES: dict[str, Route] = {
     "visits:missed": Route("region", "personal", query="region"),
     "visits:missed_export": Route("region", "personal", query="region"),
     "visits:two_coverages": Route("region", "read", query="region"),
+    # -- construction and the progress table
+    # -- trainings
+    # -- recruitment
+    # -- supervision and evaluation
 }
 
 # For each person of the `world` fixture: the letter of a station inside and one outside their scope.

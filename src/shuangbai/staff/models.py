@@ -127,6 +127,9 @@ class Assignment(models.Model):
         related_name="assignments",
     )
     position = models.CharField("岗位", max_length=12, choices=Position.choices)
+    # A worker may also serve a second point besides their own (兼任): each point they serve counts them as
+    # staff in post, while a head count counts them once.
+    is_cover = models.BooleanField("兼任", default=False)
     started_on = models.DateField("起始日期")
     ended_on = models.DateField("结束日期", null=True, blank=True)
     region_code = models.CharField("所属区划代码", max_length=12, db_index=True, editable=False)
@@ -149,3 +152,62 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         place = self.point.name if self.point_id else self.station.name
         return f"{self.staff.name} @ {place}"
+
+
+class TrainingKind(models.TextChoices):
+    INDUCTION = "induction", "岗前培训"
+    PROFESSIONAL = "professional", "专业培训"
+    SUPERVISION = "supervision", "督导培训"
+
+
+# The progress table's note 3 counts induction and professional trainings only.
+TABLE_TRAINING_KINDS = (TrainingKind.INDUCTION, TrainingKind.PROFESSIONAL)
+
+
+class TrainingQuerySet(ScopedQuerySet):
+    scope_station_field = "station_id"
+
+
+class Training(VersionedModel):
+    """A training held for the programme's workers. `region_code` is the organiser's: the city's code for the
+    city bureau, a county's for a county bureau, the station's for a station."""
+
+    kind = models.CharField("培训类别", max_length=14, choices=TrainingKind.choices)
+    held_on = models.DateField("培训日期")
+    region_code = models.CharField("主办单位区划代码", max_length=12, db_index=True)
+    organiser = models.CharField("主办单位", max_length=100)
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name="主办社工站",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trainings",
+    )
+    topic = models.CharField("培训主题", max_length=200)
+    trainers = models.CharField("授课人", max_length=200, blank=True)
+    hours = models.DecimalField("学时", max_digits=5, decimal_places=1, null=True, blank=True)
+    materials = models.TextField("培训资料", blank=True)
+    attendees = models.ManyToManyField(Staff, verbose_name="参训人员", blank=True, related_name="trainings")
+    created_by = models.ForeignKey(
+        "core.User", verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TrainingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培训"
+        verbose_name_plural = "培训"
+        ordering = ["-held_on", "id"]
+        indexes = [models.Index(fields=["region_code", "held_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[choice.value for choice in TrainingKind]), name="training_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("staff:training", args=[self.pk])

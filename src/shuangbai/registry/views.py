@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +12,7 @@ from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.spreadsheets import xlsx_response
 from shuangbai.regions.selectors import get_region_for_user
 
 from . import ledger, services
@@ -55,19 +54,11 @@ from .selectors import (
 from .services import CATALOGUE_ROLES, IMPORT_ROLES, PERSON_FIELDS, can_reveal
 from .timeline import timeline
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _require_editor(user: User) -> None:
     """Registering and editing: station roles and bureau roles; a supervisor reads only (403, in scope)."""
     require_personal_data(user)
     services.require_can_edit(user)
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, BeneficiaryFilter]:
@@ -126,7 +117,7 @@ def export(request: HttpRequest) -> HttpResponse:
     content = export_beneficiaries(
         actor=request.user, people=beneficiary_list(request.user, filters), description=filters.describe()
     )
-    return _xlsx_response(content, f"服务对象名单-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(content, f"服务对象名单-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @require_http_methods(["GET", "POST"])
@@ -534,7 +525,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_importer(request.user)
-    return _xlsx_response(ledger.template_workbook(request.user), "服务对象导入模板.xlsx")
+    return xlsx_response(ledger.template_workbook(request.user), "服务对象导入模板.xlsx")
 
 
 @require_GET
@@ -560,7 +551,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
         changes={"错误文件": run.filename, "行数": run.rows},
     )
     stem = run.filename.rsplit(".", 1)[0]
-    return _xlsx_response(content, f"{stem}-错误.xlsx")
+    return xlsx_response(content, f"{stem}-错误.xlsx")
 
 
 @require_GET

@@ -7,15 +7,36 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.versioning import update_versioned
 from shuangbai.regions.models import Level, Region
 
-from .models import Point, SiteStatus, Station
+from .models import EquipmentItem, EquipmentRecord, Point, ProgressReport, SiteStatus, Station
 
-SITE_FIELDS = ("name", "address", "phone", "opened_on", "status")
+SITE_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "opened_on",
+    "status",
+    "planned_year",
+    "built_on",
+    "office_secured_on",
+)
+
+
+def _check_construction_dates(built_on: date | None, office_secured_on: date | None) -> None:
+    today = timezone.localdate()
+    errors = {}
+    if built_on and built_on > today:
+        errors["built_on"] = "建成日期不能晚于今天；尚未建成请留空。"
+    if office_secured_on and office_secured_on > today:
+        errors["office_secured_on"] = "落实办公场所日期不能晚于今天；尚未落实请留空。"
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -28,6 +49,9 @@ def station_create(
     phone: str = "",
     opened_on: date | None = None,
     status: str = SiteStatus.PLANNED,
+    planned_year: int | None = None,
+    built_on: date | None = None,
+    office_secured_on: date | None = None,
 ) -> Station:
     if town.level != Level.TOWN:
         raise ValidationError(
@@ -43,7 +67,11 @@ def station_create(
         phone=phone,
         opened_on=opened_on,
         status=status,
+        planned_year=planned_year,
+        built_on=built_on,
+        office_secured_on=office_secured_on,
     )
+    _check_construction_dates(built_on, office_secured_on)
     station.full_clean()
     station.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=station)
@@ -55,6 +83,7 @@ def station_update(*, actor: User, station: Station, version: int, **changes: An
     unknown = set(changes) - set(SITE_FIELDS)
     if unknown:
         raise TypeError(f"station_update cannot change {sorted(unknown)}")
+    _check_construction_dates(changes.get("built_on"), changes.get("office_secured_on"))
     return update_versioned(station, actor=actor, expected_version=version, changes=changes)
 
 
@@ -93,6 +122,9 @@ def point_create(
     phone: str = "",
     opened_on: date | None = None,
     status: str = SiteStatus.PLANNED,
+    planned_year: int | None = None,
+    built_on: date | None = None,
+    office_secured_on: date | None = None,
 ) -> Point:
     if station.is_retired:
         raise ValidationError("社工站已撤销，不能新增社工点。")
@@ -106,7 +138,11 @@ def point_create(
         phone=phone,
         opened_on=opened_on,
         status=status,
+        planned_year=planned_year,
+        built_on=built_on,
+        office_secured_on=office_secured_on,
     )
+    _check_construction_dates(built_on, office_secured_on)
     point.full_clean()
     point.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=point)
@@ -120,6 +156,7 @@ def point_update(
     unknown = set(changes) - set(SITE_FIELDS)
     if unknown:
         raise TypeError(f"point_update cannot change {sorted(unknown)}")
+    _check_construction_dates(changes.get("built_on"), changes.get("office_secured_on"))
     _check_village(point.station, village)
     changes["village"] = village
     changes["region_code"] = village.code if village else point.station.region_code
@@ -139,3 +176,94 @@ def point_retire(*, actor: User, point: Point, version: int, on_date: date, reas
         changes={"retired_on": on_date, "retired_reason": reason.strip()},
         action=AuditAction.RETIRE,
     )
+
+
+# ------------------------------------------------------------------------------------------ construction
+
+
+def _check_effective_on(effective_on: date) -> None:
+    if effective_on > timezone.localdate():
+        raise ValidationError({"effective_on": "生效日期不能晚于今天。"})
+
+
+@transaction.atomic
+def equipment_record(
+    *, actor: User, station: Station, point: Point | None = None, items: list[str], effective_on: date
+) -> EquipmentRecord:
+    """The site's checklist from `effective_on` on: appended, so earlier dates keep what held then."""
+    if point is not None and point.station_id != station.pk:
+        raise ValidationError({"point": f"“{point.name}”不属于{station.name}。"})
+    unknown = sorted(set(items) - set(EquipmentItem.values))
+    if unknown:
+        raise ValidationError({"items": f"没有这些设备设施项目：{'、'.join(unknown)}。"})
+    _check_effective_on(effective_on)
+    site = point or station
+    if site.is_retired and site.retired_on <= effective_on:
+        raise ValidationError(f"{site.name}已于{site.retired_on:%Y年%-m月%-d日}撤销。")
+    present = [item for item in EquipmentItem.values if item in set(items)]
+    record = EquipmentRecord(
+        station=station,
+        point=point,
+        items=present,
+        missing=len(EquipmentItem.values) - len(present),
+        effective_on=effective_on,
+        region_code=site.region_code,
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=record,
+        changes={"site": site.name, "items": present, "effective_on": effective_on.isoformat()},
+    )
+    return record
+
+
+PROGRESS_FIELDS = (
+    "plan_issued",
+    "plan_issued_on",
+    "plan_document",
+    "coordination",
+    "management",
+    "funding_requested",
+    "funding_approved",
+    "funding_amount",
+    "funding_note",
+)
+
+
+@transaction.atomic
+def progress_report_record(
+    *, actor: User, region: Region, effective_on: date, **fields: Any
+) -> ProgressReport:
+    """What a county (or the city level) has in place from `effective_on`: appended, the history is kept."""
+    unknown = set(fields) - set(PROGRESS_FIELDS)
+    if unknown:
+        raise TypeError(f"progress_report_record cannot set {sorted(unknown)}")
+    if region.level not in (Level.COUNTY, Level.CITY):
+        raise ValidationError({"region": f"建设推进情况按县（市、区）或市本级填报，“{region.name}”不是。"})
+    _check_effective_on(effective_on)
+    errors = {}
+    if fields.get("plan_issued") and fields.get("plan_issued_on") and fields["plan_issued_on"] > effective_on:
+        errors["plan_issued_on"] = "方案出台日期不能晚于生效日期。"
+    if not fields.get("plan_issued") and (fields.get("plan_issued_on") or fields.get("plan_document")):
+        errors["plan_issued"] = "填写了方案日期或文件，请勾选“已出台实施方案”。"
+    if fields.get("funding_approved") and not fields.get("funding_requested"):
+        errors["funding_approved"] = "经费已批复的，请同时勾选“已申请经费”。"
+    amount = fields.get("funding_amount")
+    if amount is not None and amount < 0:
+        errors["funding_amount"] = "经费数额不能为负数。"
+    if errors:
+        raise ValidationError(errors)
+    report = ProgressReport(
+        region=region, region_code=region.code, effective_on=effective_on, recorded_by=actor
+    )
+    for name in PROGRESS_FIELDS:
+        if name in fields and fields[name] is not None:
+            setattr(report, name, fields[name])
+    report.full_clean()
+    report.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=report)
+    return report

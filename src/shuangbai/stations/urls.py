@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import progress_views, views
 
 app_name = "stations"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     path("points/<int:pk>/", views.point_detail, name="point"),
     path("points/<int:pk>/edit/", views.point_edit, name="point_edit"),
     path("points/<int:pk>/retire/", views.point_retire, name="point_retire"),
+    path("<int:pk>/equipment/", progress_views.station_equipment, name="equipment"),
+    path("points/<int:pk>/equipment/", progress_views.point_equipment, name="point_equipment"),
+    path("progress/", progress_views.progress, name="progress"),
+    path("progress/export/", progress_views.progress_export, name="progress_export"),
+    path("progress/sites/", progress_views.progress_sites, name="progress_sites"),
+    path("progress/report/<str:code>/", progress_views.progress_report, name="progress_report"),
 ]

@@ -68,6 +68,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, Substr
 from django.utils import timezone
 
+from shuangbai.core.dates import day_label
 from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, scope_of
 from shuangbai.regions.models import PREFIX_LENGTH, Level, Region
@@ -89,10 +90,6 @@ CHILD_LABELS = {
 POINT_LABEL = "社工点"
 FIRST_YEAR = 2000
 NEVER = date(1, 1, 1)  # the last home visit of a household never visited at home
-
-
-def day_label(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 # ------------------------------------------------------------------------------------------------- periods

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from shuangbai.core.models import User
 from shuangbai.core.permissions import require_personal_data
 from shuangbai.core.scoping import scope_of
-from shuangbai.core.spreadsheets import export_sheet, finish_export, safe_cell
+from shuangbai.core.spreadsheets import export_sheet, finish_export, safe_cell, xlsx_response
 from shuangbai.regions.models import Level, Region
 from shuangbai.regions.selectors import breadcrumbs, get_region_for_user, top_regions_for_user
 from shuangbai.registry.models import FOLLOW_UP_LEVELS, NoIdReason, Umbrella
@@ -31,7 +31,6 @@ from shuangbai.stations.models import Point
 
 from . import coverage as cov
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 GROUPS = [("total", "全部"), ("hardship", Umbrella.HARDSHIP.label), ("special", Umbrella.SPECIAL.label)]
 PERIOD_KINDS = [("month", "按月"), ("quarter", "按季度"), ("year", "按年"), ("dates", "自定义日期")]
@@ -393,10 +392,8 @@ def missed_export(request: HttpRequest) -> HttpResponse:
         description=_describe(node, period, umbrella),
         as_of=period.as_of(timezone.localdate()),
     )
-    response = HttpResponse(content, content_type=XLSX)
     filename = f"漏访名单-{node.region.name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(content, filename)
 
 
 # ------------------------------------------------------------------------------------------------ 两个全覆盖

@@ -1,7 +1,8 @@
 """shuangbai report coverage --region CODE --from YYYY-MM-DD --to YYYY-MM-DD [--json] [--as USERNAME]
+shuangbai report progress-table --city CODE --as-of YYYY-MM-DD [-o FILE.xlsx | --json] [--as USERNAME]
 
-The programme's reports from the command line, one subcommand each (coverage; the progress table and the
-station figures follow). Without --as a report runs over everything, as a system report; with --as it sees what
+The programme's reports from the command line, one subcommand each (coverage, the progress table; the station
+figures follow). Without --as a report runs over everything, as a system report; with --as it sees what
 that user would see on the page.
 """
 
@@ -16,10 +17,21 @@ from django.core.management.base import BaseCommand, CommandError
 
 from shuangbai.core.commands import user_named
 from shuangbai.core.models import User
-from shuangbai.regions.models import Region
+from shuangbai.regions.models import Level, Region
+from shuangbai.stations import progress
+from shuangbai.stations.exports import progress_workbook, table_cells
 from shuangbai.visits import coverage as cov
 
 LEVEL_HEADERS = ["逾期一级", "逾期二级", "逾期三级", "逾期四级"]
+PROGRESS_HEADERS = [
+    "县（市、区）",
+    "方案",
+    *[f"{kind}{what}" for kind in ("站", "点") for what in ("应建", "已建", "办公", "设备", "人员")],
+    "协调",
+    "管理",
+    "落实经费情况",
+    "培训",
+]
 
 
 def system_user() -> User:
@@ -80,6 +92,19 @@ class Command(BaseCommand):
             help="以该用户的身份统计（只含其管辖范围）；不填则为系统报表，统计全部",
         )
 
+        table = reports.add_parser(
+            "progress-table",
+            help="社工站（点）建设进度情况一览表：按截至日期由记录计算，可导出 Excel",
+        )
+        table.add_argument("--city", metavar="CODE", required=True, help="地级市区划代码，如 445300000000")
+        table.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", required=True, help="截至日期")
+        table.add_argument(
+            "--from", dest="start", metavar="YYYY-MM-DD", help="培训统计起始日期（不填为截至日期当年1月1日）"
+        )
+        table.add_argument("-o", "--output", metavar="FILE.xlsx", help="导出为 Excel 文件")
+        table.add_argument("--json", dest="as_json", action="store_true", help="以 JSON 输出")
+        table.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该用户的身份生成")
+
     def handle(self, *args, report: str, **options):
         return getattr(self, f"report_{report.replace('-', '_')}")(**options)
 
@@ -87,13 +112,7 @@ class Command(BaseCommand):
 
     def report_coverage(self, *, region, start, end, as_json=False, as_user=None, **options):
         user = user_named(as_user) if as_user else system_user()
-        code = region.strip()
-        if code.isdigit() and len(code) < 12:
-            code = code.ljust(12, "0")
-        node = Region.objects.visible_to(user).filter(code=code).first()
-        if node is None:
-            where = f"不在用户 {user.username} 的管辖范围内" if as_user else "不在区划表中"
-            raise CommandError(f"区划代码 {region} 不存在，或{where}。")
+        node = _region_in_scope(user, region, as_user=as_user)
         try:
             period = cov.checked_period(cov.dates_period(_day(start, "开始日期"), _day(end, "结束日期")))
         except ValidationError as error:
@@ -103,6 +122,42 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(table.as_dict(), ensure_ascii=False, indent=2))
             return
         self.stdout.write(self._coverage_text(table))
+
+    # ------------------------------------------------------------------------------------ progress table
+
+    def report_progress_table(
+        self, *, city, as_of, start=None, output=None, as_json=False, as_user=None, **_
+    ):
+        user = user_named(as_user) if as_user else system_user()
+        node = _region_in_scope(user, city, as_user=as_user)
+        if node.level != Level.CITY:
+            raise CommandError(
+                f"{node.name}（{node.code}）不是地级市：一览表按地级市生成，请给出市的区划代码。"
+            )
+        day = _day(as_of, "截至日期")
+        first = _day(start, "培训统计起始日期") if start else None
+        if first and first > day:
+            raise CommandError("培训统计起始日期不能晚于截至日期。")
+        table = progress.progress_table(node, day, start=first)
+        if output:
+            with open(output, "wb") as handle:
+                handle.write(progress_workbook(table, table.rows))
+            self.stdout.write(f"已导出 {table.title}（截至{cov.day_label(day)}）：{output}")
+            return
+        if as_json:
+            self.stdout.write(json.dumps(progress.table_as_dict(table), ensure_ascii=False, indent=2))
+            return
+        lines = table_cells(table, table.rows)
+        self.stdout.write(
+            "\n".join(
+                [
+                    table.title,
+                    f"制表单位：{table.unit}    时间：{cov.day_label(day)}",
+                    "",
+                    _table(PROGRESS_HEADERS, [[str(cell) for cell in line] for line in lines]),
+                ]
+            )
+        )
 
     def _coverage_text(self, table: cov.CoverageTable) -> str:
         period = table.period
@@ -136,3 +191,14 @@ def _figures_row(name: str, figures: cov.Figures) -> list[str]:
         figures.service_percent,
         *(str(n) for n in figures.overdue_counts),
     ]
+
+
+def _region_in_scope(user: User, text: str, *, as_user: str | None) -> Region:
+    code = text.strip()
+    if code.isdigit() and len(code) < 12:
+        code = code.ljust(12, "0")
+    node = Region.objects.visible_to(user).filter(code=code).first()
+    if node is None:
+        where = f"不在用户 {user.username} 的管辖范围内" if as_user else "不在区划表中"
+        raise CommandError(f"区划代码 {text} 不存在，或{where}。")
+    return node

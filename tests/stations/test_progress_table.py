@@ -1,0 +1,268 @@
+"""The 2021-08-09 progress table of seed 001, produced from records built through the services."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from importlib import resources
+
+import pytest
+from openpyxl import load_workbook
+
+from shuangbai.core.models import Role, User
+from shuangbai.core.services import user_create
+from shuangbai.regions.models import Region
+from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
+from shuangbai.stations.exports import progress_workbook
+from shuangbai.stations.models import EquipmentItem, EquipmentStatus, equipment_status
+from shuangbai.stations.progress import progress_table
+from shuangbai.stations.services import equipment_record, progress_report_record, station_create
+
+from .progress_fixture import YUNFU_2021, build_city
+
+AS_OF = date(2021, 8, 9)
+# seed 001's table, row by row: plan; stations planned, built, office, equipment, staff; points the same;
+# coordination, management, funding, trainings
+SEED_ROWS = [
+    ["云城区", "已出台", 8, 8, 8, "基本配备", 16, 19, 19, 19, "基本配备", 47, "是", "否",
+     "正在测算费用，拟报区政府。", "1次"],
+    ["云安区", "已出台", 7, 7, 7, "基本配备", 14, 17, 17, 17, "基本配备", 42, "是", "否",
+     "已落实，165.7万元。", "1次"],
+    ["罗定市", "已出台", 21, 21, 21, "基本配备", 28, 50, 50, 50, "未配备齐全", 131, "是", "否",
+     "正在测算费用，拟报市政府。", "3次"],
+    ["新兴县", "已出台", 12, 12, 12, "基本配备", 24, 30, 30, 30, "基本配备", 82, "是", "否",
+     "测算县本级经费约232.92万元,已报请县政府审定。目前进入签批环节。", "1次"],
+    ["郁南县", "已出台", 15, 15, 15, "基本配备", 30, 30, 30, 30, "基本配备", 62, "是", "否", "已落实。", "2次"],
+    ["市本级", "已出台", "", "", "", "", "", "", "", "", "", "", "是", "是",
+     "已落实。2021年已下拨市级经费161万元，其他相关费用按财政意见据实申报。", "2次"],
+    ["合计", "", 63, 63, 63, "", 112, 146, 146, 146, "", 350, "", "", "", "10次"],
+]  # fmt: skip
+
+
+def _cells(row) -> list:
+    from shuangbai.stations.exports import row_cells
+
+    return row_cells(row, total=row.label == "合计")
+
+
+@pytest.fixture
+def yunfu(db) -> tuple[User, Region, dict]:
+    regions_load(
+        read_region_csv(resources.files("shuangbai").joinpath("data/regions-yunfu.csv").read_bytes())
+    )
+    city = Region.objects.get(code="445300000000")
+    actor = user_create(
+        actor=None, username="yfcity", password="x-long-password-1", role=Role.CITY, scope_code=city.code
+    )
+    sites = build_city(actor, city, YUNFU_2021)
+    return actor, city, sites
+
+
+def test_the_seed_table_comes_out_of_the_records(yunfu):
+    _, city, _ = yunfu
+    table = progress_table(city, AS_OF)
+    assert table.title == "云浮市2021年“双百工程”社工站（点）建设进度情况一览表"
+    assert table.unit == "云浮市民政局"
+    assert [_cells(row) for row in [*table.rows, table.total]] == SEED_ROWS
+
+
+def test_the_xlsx_looks_like_the_original(yunfu):
+    _, city, _ = yunfu
+    table = progress_table(city, AS_OF)
+    book = load_workbook(io.BytesIO(progress_workbook(table, table.rows)))
+    sheet = book.active
+    assert sheet["A1"].value == table.title
+    assert sheet["A2"].value == "制表单位：云浮市民政局"
+    assert sheet["I2"].value == "时间：2021年8月9日"
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A1:P1", "A3:A4", "B3:B4", "C3:G3", "H3:L3", "M3:M4", "N3:N4", "O3:O4", "P3:P4"} <= merged
+    assert sheet["C3"].value == "社工站" and sheet["H3"].value == "社工点"
+    assert [sheet.cell(4, c).value for c in range(3, 13)] == [
+        "应建社工站数量", "已完成社工站数量", "落实办公场所数量", "设备设施情况", "人员配备数量",
+        "应建社工点数量", "已完成社工点数量", "落实办公场所数量", "设备设施情况", "人员配备数量",
+    ]  # fmt: skip
+    values = [
+        [cell.value if cell.value is not None else "" for cell in row] for row in sheet.iter_rows(5, 11)
+    ]
+    assert values == SEED_ROWS
+    notes = [sheet.cell(r, 1).value for r in range(13, 16)]
+    assert notes[0].startswith("备注：1.设备设施情况") and notes[2].startswith("3.开展社工业务培训情况")
+    assert "A13:P13" in merged
+
+
+def test_history_keeps_the_2021_table_after_later_records(yunfu):
+    actor, city, sites = yunfu
+    worst = sites["罗定市"][1][0]  # the county's point with 3 items missing
+    before = progress_table(city, AS_OF)
+    # 2022: the point gets everything, the county's funding is approved, a new station is built
+    equipment_record(actor=actor, station=worst.station, point=worst, items=EquipmentItem.values,
+                     effective_on=date(2022, 3, 1))  # fmt: skip
+    progress_report_record(
+        actor=actor,
+        region=city.children.get(name="云城区"),
+        effective_on=date(2022, 5, 1),
+        plan_issued=True,
+        coordination=True,
+        management=True,
+        funding_requested=True,
+        funding_approved=True,
+    )
+    after = progress_table(city, AS_OF)
+    assert [_cells(r) for r in after.rows] == [_cells(r) for r in before.rows]
+    later = progress_table(city, date(2022, 6, 1))
+    luoding = next(r for r in later.rows if r.label == "罗定市")
+    # the other two incomplete points of 罗定市 (1 and 5 missing) still make it 未配备齐全
+    assert luoding.points.equipment == "未配备齐全"
+    yuncheng = next(r for r in later.rows if r.label == "云城区")
+    assert (yuncheng.management, yuncheng.funding) == ("是", "已落实。")
+    assert later.total.trainings == 0  # 2022's own year: none held yet
+
+
+def test_a_station_built_after_the_date_is_not_counted(yunfu):
+    actor, city, _ = yunfu
+    # every town of 罗定市 has its station: a new (fictional) town gets one built in January 2022
+    regions_load([RegionRow(2, "445381999000", "新建镇", "445381000000", "town")], fictional=True)
+    town = Region.objects.get(code="445381999000")
+    station_create(actor=actor, town=town, planned_year=2022, built_on=date(2022, 1, 10))
+    row = lambda day: next(r for r in progress_table(city, day).rows if r.label == "罗定市")  # noqa: E731
+    assert (row(AS_OF).stations.planned, row(AS_OF).stations.built) == (21, 21)
+    assert (row(date(2022, 1, 9)).stations.planned, row(date(2022, 1, 9)).stations.built) == (22, 21)
+    assert row(date(2022, 1, 10)).stations.built == 22
+    # before the 2021 stations were built, nothing was
+    assert row(date(2021, 6, 30)).stations.built == 0
+
+
+@pytest.mark.parametrize(
+    ("missing", "status"),
+    [
+        (0, EquipmentStatus.FULL),
+        (1, EquipmentStatus.BASIC),
+        (2, EquipmentStatus.BASIC),
+        (3, EquipmentStatus.INCOMPLETE),
+        (8, EquipmentStatus.INCOMPLETE),
+    ],
+)
+def test_the_equipment_rule_at_its_boundaries(missing, status):
+    assert equipment_status(missing) == status
+
+
+SHANWEI = [
+    ("441500000000", "汕尾市", "440000000000", "city"),
+    ("441521000000", "海丰县", "441500000000", "county"),
+    ("441581000000", "陆丰市", "441500000000", "county"),
+    ("441502000000", "城区", "441500000000", "county"),
+    *[(f"4415210{i:02d}000", f"海丰{i}镇", "441521000000", "town") for i in range(1, 5)],
+    *[(f"4415810{i:02d}000", f"陆丰{i}镇", "441581000000", "town") for i in range(1, 3)],
+    *[(f"4415020{i:02d}000", f"城区{i}街道", "441502000000", "town") for i in range(1, 4)],
+]
+
+
+def test_another_city_gets_its_own_table(db):
+    """Nothing knows Yunfu: a city the test makes up, with its own counties and numbers."""
+    from decimal import Decimal
+
+    from .progress_fixture import CityFigures, CountyFigures, Report
+
+    regions_load(
+        read_region_csv(resources.files("shuangbai").joinpath("data/regions-yunfu.csv").read_bytes())
+    )
+    regions_load([RegionRow(i, *row) for i, row in enumerate(SHANWEI, 2)], fictional=True)
+    city = Region.objects.get(code="441500000000")
+    actor = user_create(
+        actor=None, username="swcity", password="x-long-password-1", role=Role.CITY, scope_code=city.code
+    )
+    figures = CityFigures(
+        as_of=date(2022, 3, 31),
+        built_on=date(2022, 1, 5),
+        counties=[
+            CountyFigures("海丰县", 4, 6, 5, 9, 2, Report(plan_issued=False, coordination=False), 0),
+            CountyFigures(
+                "陆丰市",
+                2,
+                2,
+                2,
+                3,
+                0,
+                Report(funding_requested=True),
+                2,
+                station_missing=(3,),
+                point_missing=(0,),
+            ),
+            CountyFigures(
+                "城区",
+                3,
+                5,
+                4,
+                8,
+                1,
+                Report(
+                    management=True,
+                    funding_requested=True,
+                    funding_approved=True,
+                    funding_amount=Decimal("88"),
+                ),
+                1,
+                station_missing=(0,),
+                point_missing=(0,),
+            ),
+        ],
+        city_report=Report(funding_note="市级经费已列入预算。"),
+        city_trainings=0,
+    )
+    build_city(actor, city, figures)
+    table = progress_table(city, figures.as_of)
+    assert table.title == "汕尾市2022年“双百工程”社工站（点）建设进度情况一览表"
+    assert table.unit == "汕尾市民政局"
+    assert [_cells(row) for row in [*table.rows, table.total]] == [
+        ["城区", "已出台", 3, 3, 3, "全部配备", 5, 4, 4, 4, "全部配备", 8, "是", "是", "已落实，88万元。", "1次"],
+        ["陆丰市", "已出台", 2, 2, 2, "未配备齐全", 2, 2, 2, 2, "全部配备", 3, "是", "否", "已申请，待批复。", "2次"],
+        ["海丰县", "未出台", 4, 4, 4, "基本配备", 6, 5, 5, 5, "基本配备", 9, "否", "否", "未申请经费。", "0次"],
+        ["市本级", "已出台", "", "", "", "", "", "", "", "", "", "", "是", "否", "市级经费已列入预算。", "0次"],
+        # 20 posts at points, held by 17 people: three workers also cover a second point
+        ["合计", "", 9, 9, 9, "", 13, 11, 11, 11, "", 17, "", "", "", "3次"],
+    ]  # fmt: skip
+    # and Yunfu, with no records, has a table of its own rows at zero
+    yunfu = progress_table(Region.objects.get(code="445300000000"), figures.as_of)
+    assert [row.label for row in yunfu.rows][:2] == ["云城区", "云安区"]
+    assert yunfu.total.stations.built == 0 and yunfu.rows[0].plan == "未报送"
+
+
+def test_the_command_line_writes_the_xlsx_and_json(yunfu, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    target = tmp_path / "一览表.xlsx"
+    call_command("report", "progress-table", "--city", "445300000000", "--as-of", "2021-08-09", "-o", str(target),
+                 stdout=out)  # fmt: skip
+    sheet = load_workbook(target).active
+    assert [
+        [c.value if c.value is not None else "" for c in row] for row in sheet.iter_rows(5, 11)
+    ] == SEED_ROWS
+    out = io.StringIO()
+    call_command("report", "progress-table", "--city", "4453", "--as-of", "2021-08-09", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["as_of"] == "2021-08-09" and data["trainings_from"] == "2021-01-01"
+    assert data["total"]["points"] == {
+        "planned": 146,
+        "built": 146,
+        "office": 146,
+        "equipment": None,
+        "staff": 350,
+    }
+    luoding = next(row for row in data["rows"] if row["name"] == "罗定市")
+    assert luoding["points"]["equipment"] == "未配备齐全" and luoding["trainings"] == 3
+    assert data["rows"][-1]["stations"] is None  # 市本级 has no sites
+    text = io.StringIO()
+    call_command("report", "progress-table", "--city", "445300000000", "--as-of", "2021-08-09", stdout=text)
+    assert "合计" in text.getvalue() and "350" in text.getvalue()
+
+
+def test_the_command_line_names_bad_input(yunfu):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="不是地级市"):
+        call_command("report", "progress-table", "--city", "445381000000", "--as-of", "2021-08-09", "--json")
+    with pytest.raises(CommandError, match="截至日期“2021/8/9”格式不对"):
+        call_command("report", "progress-table", "--city", "445300000000", "--as-of", "2021/8/9", "--json")

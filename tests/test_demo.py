@@ -19,7 +19,10 @@ from shuangbai.demo import DEFAULT_PASSWORD, YUNAN_TEKUN, load_demo, registry_su
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Household
 from shuangbai.staff.models import Staff
+from shuangbai.stations.exports import row_cells
 from shuangbai.stations.models import Point, Station
+from shuangbai.stations.progress import progress_table
+from tests.stations.test_progress_table import SEED_ROWS
 
 # From the seed's table: county -> (stations, points, staff at stations, staff at points)
 SEED_TABLE = {
@@ -67,18 +70,31 @@ def _households_with(town_code: str, *codes: str):
 
 
 def test_the_demo_reproduces_the_2021_table(db):
-    stations = _by_county(Station.objects.active())
-    points = _by_county(Point.objects.active())
-    at_stations = _by_county(Staff.objects.in_post().filter(kind="worker", point__isnull=True))
-    at_points = _by_county(Staff.objects.in_post().filter(kind="worker", point__isnull=False))
-    for county, (n_stations, n_points, n_station_staff, n_point_staff) in SEED_TABLE.items():
-        assert (stations[county], points[county], at_stations[county], at_points[county]) == (
-            n_stations,
-            n_points,
-            n_station_staff,
-            n_point_staff,
-        ), county
-    assert sum(stations.values()) == 63 and sum(points.values()) == 146 and sum(at_stations.values()) == 112
+    """Seed 001's table as of 2021-08-09, every cell, after the demo's later (2022) records are in."""
+    city = Region.objects.get(code="445300000000")
+    table = progress_table(city, date(2021, 8, 9))
+    assert [row_cells(row, total=row.label == "合计") for row in [*table.rows, table.total]] == SEED_ROWS
+    stations = _by_county(Station.objects.filter(built_on__lte=date(2021, 8, 9)))
+    assert {county: stations[county] for county in SEED_TABLE} == {k: v[0] for k, v in SEED_TABLE.items()}
+
+
+def test_yunan_has_seed_000s_stations_points_and_workers_in_2023(db):
+    """Seed 000: "云安区已建成社工服务站7个，社工服务点38个，配备社工人员96人" (2023-02-10)."""
+    table = progress_table(Region.objects.get(code="445300000000"), date(2023, 2, 10))
+    yunan = next(row for row in table.rows if row.label == "云安区")
+    assert (yunan.stations.built, yunan.points.built) == (7, 38)
+    people = (
+        Staff.objects.filter(kind="worker", region_code__startswith="445303", hired_on__lte=date(2023, 2, 10))
+        .exclude(left_on__lt=date(2023, 2, 10))
+        .count()
+    )
+    assert people == 96
+    # the points' cell counts posts: the 3 workers who cover a second point count at both
+    assert yunan.stations.staff + yunan.points.staff == 96 + 3
+    # 罗定市's points were equipped in March 2022
+    luoding = next(row for row in table.rows if row.label == "罗定市")
+    assert luoding.points.equipment == "全部配备"
+    assert table.total.trainings > 0  # 2023's own trainings up to the day
 
 
 def test_the_demo_has_the_places_the_seeds_name(db):

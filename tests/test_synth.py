@@ -12,8 +12,8 @@ from shuangbai.core.models import User
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Category, Household
 from shuangbai.registry.services import household_register
-from shuangbai.staff.models import Assignment, Staff
-from shuangbai.stations.models import Point, Station
+from shuangbai.staff.models import Assignment, Staff, Training
+from shuangbai.stations.models import EquipmentRecord, Point, ProgressReport, Station
 from shuangbai.synth import AS_OF, SYNTH_USERNAME, VISIT_DAYS, SynthError, synth_build, synth_counts
 from shuangbai.visits.models import DEFAULT_LEVELS, FollowUp, Visit, VisitWorker
 from shuangbai.visits.selectors import due_households
@@ -57,6 +57,7 @@ def _fingerprint():
         sorted(
             FollowUp.objects.values_list("household__region_code", "household__address", "last_home_visit_on")
         ),
+        sorted(EquipmentRecord.objects.values_list("region_code", "point__name", "effective_on", "missing")),
     )
 
 
@@ -329,7 +330,10 @@ def test_the_same_seed_gives_the_same_data(db):
     Beneficiary.objects.all().delete()
     Household.objects.all().delete()
     Assignment.objects.all().delete()
+    Training.objects.all().delete()
     Staff.objects.all().delete()
+    EquipmentRecord.objects.all().delete()
+    ProgressReport.objects.all().delete()
     Point.objects.all().delete()
     Station.objects.all().delete()
     Region.objects.filter(fictional=True, level="village").delete()

@@ -42,10 +42,13 @@ from shuangbai.registry.models import (
     RiskLevel,
 )
 from shuangbai.registry.services import beneficiary_exit, beneficiary_register, household_register
+from shuangbai.staff.demo import load_demo_trainings
 from shuangbai.staff.models import Position, Staff
-from shuangbai.staff.services import staff_create
+from shuangbai.staff.services import staff_cover_start, staff_create
+from shuangbai.stations import demo as construction
 from shuangbai.stations.models import Point, SiteStatus, Station
 from shuangbai.stations.services import point_create, station_create
+from shuangbai.supervision import demo as supervision_demo
 from shuangbai.synth import AS_OF, Ledger, LedgerPerson
 
 CITY_CODE = "445300000000"
@@ -58,16 +61,19 @@ class CountyPlan:
     code: str
     points: int
     station_staff: int
-    point_staff: int
+    point_staff: int  # posts at points: a worker covering a second point (兼任) holds two
+    covers: int
 
 
-# The 2021-08-09 table (seed 001): points, staff at stations, staff at points, per county.
+# The 2021-08-09 table (seed 001): points, staff at stations, staff at points, per county. The seed's 合计 of
+# staff at points is 350 while its rows add up to 364: 14 workers each also cover a second point of their
+# station, counted at both points in their county's cell and once in the 合计 (see stations/progress.py).
 PLAN = [
-    CountyPlan("445302000000", 19, 16, 47),  # 云城区
-    CountyPlan("445303000000", 17, 14, 42),  # 云安区
-    CountyPlan("445381000000", 50, 28, 131),  # 罗定市
-    CountyPlan("445321000000", 30, 24, 82),  # 新兴县
-    CountyPlan("445322000000", 30, 30, 62),  # 郁南县
+    CountyPlan("445302000000", 19, 16, 47, 3),  # 云城区
+    CountyPlan("445303000000", 17, 14, 42, 3),  # 云安区
+    CountyPlan("445381000000", 50, 28, 131, 4),  # 罗定市
+    CountyPlan("445321000000", 30, 24, 82, 2),  # 新兴县
+    CountyPlan("445322000000", 30, 30, 62, 2),  # 郁南县
 ]
 
 # Towns that need more points than the table's even spread gives them; the county's total stays the table's.
@@ -205,31 +211,38 @@ class _Names:
         return "139" + "".join(str(self.rng.randrange(10)) for _ in range(8))
 
 
-def _villages(town: Region, count: int) -> list[Region]:
+def _villages(town: Region, count: int, *, after: int = 0) -> list[Region]:
+    """`count` fictional villages of the town, numbered on from the `after` it already has."""
     names = list(NAMED_VILLAGES.get(town.name, []))
     words = iter(VILLAGE_WORDS)
-    while len(names) < count:
+    while len(names) < after + count:
         names.append(next(words) + "村")
     rows = [
         RegionRow(
             line=i, code=f"{town.prefix}{200 + i:03d}", name=name, parent_code=town.code, level="village"
         )
-        for i, name in enumerate(names[:count], start=1)
+        for i, name in enumerate(names[after : after + count], start=after + 1)
     ]
     regions_load(rows, fictional=True)
     return list(Region.objects.filter(code__in=[row.code for row in rows]).order_by("code"))
 
 
 def _hire(
-    actor: User | None, names: _Names, station: Station, *, point=None, position=Position.WORKER
-) -> None:
-    staff_create(
+    actor: User | None,
+    names: _Names,
+    station: Station,
+    *,
+    point=None,
+    position=Position.WORKER,
+    hired_on: date = OPENED,
+) -> Staff:
+    return staff_create(
         actor=actor,
         name=names.person(),
         gender=names.rng.choice("FFFM"),
         phone=names.phone(),
         qualification=names.rng.choice(["none", "assistant", "assistant", "social_worker"]),
-        hired_on=OPENED,
+        hired_on=hired_on,
         station=station,
         point=point,
         position=position,
@@ -238,6 +251,7 @@ def _hire(
 
 def _build_county(actor: User | None, plan: CountyPlan, names: _Names) -> None:
     towns = list(Region.objects.filter(parent__code=plan.code, level="town").order_by("code"))
+    built = {"planned_year": OPENED.year, "built_on": OPENED, "office_secured_on": OPENED}
     stations = [
         station_create(
             actor=actor,
@@ -245,6 +259,7 @@ def _build_county(actor: User | None, plan: CountyPlan, names: _Names) -> None:
             status=SiteStatus.OPERATING,
             opened_on=OPENED,
             address=f"{town.name}政府大院内",
+            **built,
         )
         for town in towns
     ]
@@ -265,14 +280,19 @@ def _build_county(actor: User | None, plan: CountyPlan, names: _Names) -> None:
                     name=f"{village.name}社工点",
                     status=SiteStatus.OPERATING,
                     opened_on=OPENED,
+                    **built,
                 )
             )
     for station, n_staff in zip(stations, _spread(plan.station_staff, len(stations)), strict=True):
         for i in range(n_staff):
             _hire(actor, names, station, position=Position.HEAD if i == 0 else Position.WORKER)
-    for point, n_staff in zip(points, _spread(plan.point_staff, len(points)), strict=True):
-        for _ in range(n_staff):
-            _hire(actor, names, point.station, point=point)
+    point_workers = []
+    for point, n_staff in zip(points, _spread(plan.point_staff - plan.covers, len(points)), strict=True):
+        point_workers += [_hire(actor, names, point.station, point=point) for _ in range(n_staff)]
+    # 兼任: the first workers of the county's first stations also serve their station's next point
+    for worker in point_workers[: plan.covers]:
+        other = next(p for p in points if p.station_id == worker.station_id and p.pk != worker.point_id)
+        staff_cover_start(actor=actor, staff=worker, point=other, started_on=OPENED)
 
 
 # ---------------------------------------------------------------------------------------------- registry
@@ -701,10 +721,12 @@ def _create_logins(password: str) -> list[tuple[str, str, str]]:
 def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
     """Load the Yunfu demo into the current database (idempotent); return (login, role, scope) rows."""
     _load_regions()
+    names = _Names(random.Random(20210809))
     if not Station.objects.filter(region_code__startswith="4453").exists():
-        names = _Names(random.Random(20210809))
         for plan in PLAN:
             _build_county(None, plan, names)
+        construction.load_construction(None)
+        load_demo_trainings(None)
     if not Household.objects.filter(region_code__startswith="4453").exists():
         seed_categories(Category)  # normally there from the migration; gone if the database was flushed
         _build_registry()
@@ -712,4 +734,12 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
 
     if not Visit.objects.filter(region_code__startswith="4453").exists():
         _build_visits()
+    # After the registry and visits, so that their draws are those of the 2021 sites.
+    if not Point.objects.filter(region_code__startswith="445303", planned_year=2022).exists():
+        construction.load_yunan_2022(
+            None,
+            villages=_villages,
+            hire=lambda station, point, hired_on: _hire(None, names, station, point=point, hired_on=hired_on),
+        )
+    supervision_demo.load_demo(None)
     return _create_logins(password or demo_password())

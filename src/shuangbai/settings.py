@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shuangbai.staff",
     "shuangbai.registry",
     "shuangbai.visits",
+    "shuangbai.supervision",
 ]
 
 MIDDLEWARE = [

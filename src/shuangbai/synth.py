@@ -39,6 +39,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -64,8 +65,25 @@ from shuangbai.registry.models import (
     RiskLevel,
     Status,
 )
-from shuangbai.staff.models import Assignment, Gender, Kind, Position, Qualification, Staff, StaffStatus
-from shuangbai.stations.models import Point, SiteStatus, Station
+from shuangbai.staff.models import (
+    Assignment,
+    Gender,
+    Kind,
+    Position,
+    Qualification,
+    Staff,
+    StaffStatus,
+    Training,
+    TrainingKind,
+)
+from shuangbai.stations.models import (
+    EquipmentItem,
+    EquipmentRecord,
+    Point,
+    ProgressReport,
+    SiteStatus,
+    Station,
+)
 from shuangbai.visits.models import (
     DEFAULT_LEVELS,
     Hazard,
@@ -1166,16 +1184,90 @@ def _build_visits(
     return visits_out.written, workers_out.written
 
 
-def synth_build(scale: float, *, seed: int = 1) -> dict:
+# Missing equipment items at a site (0-8) and how often; a few sites were re-checked later with more items.
+EQUIPMENT_MISSING = ([0, 1, 2, 3, 4], [55, 20, 12, 8, 5])
+RECHECK_SHARE = 0.2
+
+
+def _build_construction(rng: random.Random, stations: list, points: list, rows: list[RegionRow]) -> dict:
+    """What the progress table reads: every site planned in the year it opened and built with its office that
+    day; a checklist per site (some re-checked later); a progress report per county and city level; trainings."""
+    equipment = []
+    items = EquipmentItem.values
+    for site in [*stations, *points]:
+        station_id, point_id = (site.pk, None) if isinstance(site, Station) else (site.station_id, site.pk)
+        missing = rng.choices(*EQUIPMENT_MISSING)[0]
+        checks = [(site.opened_on, missing)]
+        if missing and rng.random() < RECHECK_SHARE:
+            checks.append((_day_after(site.opened_on, rng, 365), rng.randrange(missing)))
+        for day, gone in checks:
+            equipment.append(
+                EquipmentRecord(
+                    station_id=station_id,
+                    point_id=point_id,
+                    items=items[gone:],
+                    missing=gone,
+                    effective_on=day,
+                    region_code=site.region_code,
+                )
+            )
+    for model, sites in ((Station, stations), (Point, points)):
+        for site in sites:
+            site.planned_year = site.opened_on.year
+            site.built_on = site.office_secured_on = site.opened_on
+        model.objects.bulk_update(
+            sites, ["planned_year", "built_on", "office_secured_on"], batch_size=BATCH_SIZE
+        )
+    EquipmentRecord.objects.bulk_create(equipment, batch_size=BATCH_SIZE)
+
+    units = [row.code for row in rows if row.level in (Level.CITY, Level.COUNTY)]
+    region_ids = dict(Region.objects.filter(code__in=units).values_list("code", "id"))
+    reports = [
+        ProgressReport(
+            region_id=region_ids[code],
+            region_code=code,
+            effective_on=_day_after(FIRST_OPENED, rng, 365),
+            plan_issued=True,
+            coordination=True,
+            management=rng.random() < 0.4,
+            funding_requested=True,
+            funding_approved=(approved := rng.random() < 0.6),
+            funding_amount=Decimal(rng.randrange(500, 3000)) / 10 if approved else None,
+        )
+        for code in units
+    ]
+    ProgressReport.objects.bulk_create(reports, batch_size=BATCH_SIZE)
+    trainings = [
+        Training(
+            kind=rng.choice(TrainingKind.values),
+            held_on=_day_after(FIRST_OPENED, rng, 4 * 365),
+            region_code=code,
+            organiser=f"{code}民政局",
+            topic="社工业务培训",
+            hours=Decimal(6),
+        )
+        for code in units
+        for _ in range(rng.randrange(1, 6))
+    ]
+    Training.objects.bulk_create(trainings, batch_size=BATCH_SIZE)
+    return {
+        "equipment_records": len(equipment),
+        "progress_reports": len(reports),
+        "trainings": len(trainings),
+    }
+
+
+def synth_build(scale: float, *, seed: int = 1, people: bool = True) -> dict:
     """Build the synthetic programme at `scale` (1 = Guangdong) with `seed`, in one transaction; return the counts
-    and the seconds taken, commit included (PostgreSQL checks the deferred foreign keys of every row then)."""
+    and the seconds taken, commit included (PostgreSQL checks the deferred foreign keys of every row then).
+    `people=False` stops after the organisation and its construction records (no registry, no visits)."""
     started = time.perf_counter()
     with transaction.atomic():
-        result = _build(scale, seed)
+        result = _build(scale, seed, people=people)
     return result | {"seconds": round(time.perf_counter() - started, 2)}
 
 
-def _build(scale: float, seed: int) -> dict:
+def _build(scale: float, seed: int, *, people: bool = True) -> dict:
     counts = synth_counts(scale)
     existing = Region.objects.filter(code__in=synthetic_city_codes()).count()
     if existing:
@@ -1291,6 +1383,20 @@ def _build(scale: float, seed: int) -> dict:
         for person in staff
     ]
     Assignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
+    # Its own random stream, so the people and visits drawn after are those of a build without it.
+    construction = _build_construction(random.Random(f"construction-{seed}"), stations, points, rows)
+    org = {
+        "seed": seed,
+        "scale": scale,
+        **counts,
+        "stations": len(stations),
+        "points": len(points),
+        "staff": len(staff),
+        "assignments": len(assignments),
+        **construction,
+    }
+    if not people:
+        return org
 
     households, beneficiaries, links, plans = _build_people(
         counts, rng, village_names, village_ids, station_by_town, points
@@ -1302,14 +1408,7 @@ def _build(scale: float, seed: int) -> dict:
         visits, visit_workers = _build_visits(rng, plans, staff, recorded_by)
     follow_ups = follow_up_rebuild()
 
-    return {
-        "seed": seed,
-        "scale": scale,
-        **counts,
-        "stations": len(stations),
-        "points": len(points),
-        "staff": len(staff),
-        "assignments": len(assignments),
+    return org | {
         "households": households,
         "beneficiaries": beneficiaries,
         "category_links": links,

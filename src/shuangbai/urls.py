@@ -16,5 +16,6 @@ urlpatterns = [
     path("staff/", include("shuangbai.staff.urls")),
     path("registry/", include("shuangbai.registry.urls")),
     path("visits/", include("shuangbai.visits.urls")),
+    path("supervision/", include("shuangbai.supervision.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -266,3 +266,30 @@ def test_the_command_line_names_bad_input(yunfu):
         call_command("report", "progress-table", "--city", "445381000000", "--as-of", "2021-08-09", "--json")
     with pytest.raises(CommandError, match="截至日期“2021/8/9”格式不对"):
         call_command("report", "progress-table", "--city", "445300000000", "--as-of", "2021/8/9", "--json")
+
+
+def test_the_province_table_has_a_row_per_city(yunfu):
+    from shuangbai.stations.progress import province_table
+
+    _, city, _ = yunfu
+    province = Region.objects.get(code="440000000000")
+    table = province_table(province, AS_OF)
+    assert (table.unit, table.row_heading) == ("广东省民政厅", "地级市")
+    (yunfu_row,) = [row for row in table.rows if row.region == city]
+    city_total = progress_table(city, AS_OF).total
+    assert (yunfu_row.stations.built, yunfu_row.points.built) == (63, 146)
+    # posts in the city's row (a 兼任 at both points), people in the province's 合计
+    assert (yunfu_row.stations.staff, yunfu_row.points.staff) == (112, 364)
+    assert (
+        (table.total.stations.staff, table.total.points.staff) == (112, city_total.points.staff) == (112, 350)
+    )
+    assert yunfu_row.points.equipment == "未配备齐全" and yunfu_row.stations.equipment == "基本配备"
+    assert yunfu_row.trainings == 10
+    # five counties and the city level: all issued a plan and coordinate; the city level alone manages
+    # stations; 云安区 and the city level have approved funding
+    assert (yunfu_row.plan, yunfu_row.coordination, yunfu_row.management, yunfu_row.funding) == (
+        "已出台6/6",
+        "6/6",
+        "1/6",
+        "已批复2/6",
+    )

@@ -171,3 +171,14 @@ def test_a_county_records_its_progress_report_and_the_table_reads_it(client, wor
         client.post("/stations/progress/report/445381000000/", {"effective_on": "2021-08-01"}).status_code
         == 403
     )
+
+
+def test_the_province_reads_a_row_per_city_and_opens_a_city(client, world):
+    _build(world)
+    client.force_login(world.province)
+    response = client.get(f"/stations/progress/?as_of={AS_OF}")
+    assert [row.label for row in response.context["rows"]] == ["广州市", "云浮市"]
+    assert response.context["table"].total.stations.built == 3
+    assert f'href="?region=445300000000&amp;as_of={AS_OF}"' in response.content.decode()
+    book = load_workbook(io.BytesIO(client.get(f"/stations/progress/export/?as_of={AS_OF}").content))
+    assert book.active["A3"].value == "地级市" and book.active["A2"].value == "制表单位：广东省民政厅"

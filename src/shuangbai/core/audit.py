@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -39,6 +40,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # the audit log is JSON
     return value
 
 

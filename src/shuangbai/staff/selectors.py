@@ -1,11 +1,25 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
 from shuangbai.core.models import User
-from shuangbai.core.scoping import get_visible_or_404
+from shuangbai.core.scoping import code_range, get_visible_or_404, scope_of
 
-from .models import Assignment, Kind, Position, Staff
+from .models import (
+    TABLE_TRAINING_KINDS,
+    Applicant,
+    Assignment,
+    Kind,
+    Position,
+    RecruitmentRound,
+    RoundPosition,
+    Staff,
+    Training,
+)
 
 
 def supervised_stations(user: User) -> dict[int, str]:
@@ -73,3 +87,383 @@ def supervisor_choices(user: User) -> dict[str, QuerySet]:
         "regions": Region.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY]),
         "stations": Station.objects.visible_to(user).active().select_related("town").order_by("region_code"),
     }
+
+
+# ---------------------------------------------------------------------------------------------- 兼任
+
+
+def staff_covers(staff: Staff) -> QuerySet[Assignment]:
+    """The points a worker serves now besides their own (兼任)."""
+    return staff.assignments.open().filter(is_cover=True).select_related("point", "station").order_by("id")
+
+
+def cover_point_choices(user: User, staff: Staff):
+    """Points the user may give `staff` to cover: active, in the user's scope, in the staff's county, not
+    their own point and not one they cover already."""
+    from shuangbai.stations.models import Point
+
+    if staff.station is None:
+        return Point.objects.none()
+    low, high = code_range(staff.station.region_code[:6])
+    covered = staff.assignments.open().filter(is_cover=True).values("point_id")
+    return (
+        Point.objects.visible_to(user)
+        .active()
+        .filter(region_code__gte=low, region_code__lte=high)
+        .exclude(pk=staff.point_id or 0)
+        .exclude(pk__in=covered)
+        .select_related("station")
+        .order_by("region_code", "name")
+    )
+
+
+def may_manage_covers(user: User) -> bool:
+    """Bureau users and station heads arrange covers (a head: at their own station's points)."""
+    from shuangbai.core.models import Role
+
+    return user.is_bureau or user.role == Role.STATION_HEAD
+
+
+# ---------------------------------------------------------------------------------------------- trainings
+
+
+def may_record_trainings(user: User) -> bool:
+    from shuangbai.core.models import Role
+
+    return user.is_bureau or user.role == Role.STATION_HEAD
+
+
+def may_edit_training(user: User, training: Training) -> bool:
+    """Who recorded it may change it: bureau users for trainings organised at or below their level, a station
+    head for their station's. A county user sees the city's trainings but does not edit them."""
+    from .services import may_record_training_for
+
+    if not may_record_trainings(user):
+        return False
+    if training.station_id:
+        return may_record_training_for(user, None, training.station)
+    return user.is_superuser or scope_of(user).covers_code(training.region_code)
+
+
+def training_list(
+    user: User,
+    *,
+    region=None,
+    station=None,
+    kind: str = "",
+    year: int | None = None,
+) -> QuerySet[Training]:
+    """Trainings the user may see; `region`: organised in that region (its bureau's, its stations');
+    `station`: organised by that station."""
+    trainings = Training.objects.visible_to(user)
+    if station is not None:
+        trainings = trainings.filter(station=station)
+    elif region is not None:
+        low, high = code_range(region.prefix)
+        trainings = trainings.filter(region_code__gte=low, region_code__lte=high)
+    if kind:
+        trainings = trainings.filter(kind=kind)
+    if year:
+        trainings = trainings.filter(held_on__year=year)
+    return (
+        trainings.select_related("station")
+        .annotate(attendee_count=Count("attendees"))
+        .order_by("-held_on", "-id")
+    )
+
+
+def training_counts(trainings: QuerySet[Training]) -> dict[str, int]:
+    """How many trainings, and how many of them the progress table counts (岗前 and 专业 only)."""
+    return trainings.order_by().aggregate(
+        total=Count("id", distinct=True),
+        counted=Count("id", distinct=True, filter=Q(kind__in=TABLE_TRAINING_KINDS)),
+    )
+
+
+def training_years(user: User) -> list[int]:
+    return [d.year for d in Training.objects.visible_to(user).dates("held_on", "year", order="DESC")]
+
+
+def get_training_for_user(user: User, pk: int) -> Training:
+    return get_visible_or_404(Training.objects.select_related("station", "created_by"), user, pk=pk)
+
+
+def training_attendees(user: User, training: Training) -> tuple[list[Staff], int]:
+    """The attendees the user may see by name (a station user: their own station's), and how many in all."""
+    attendees = training.attendees.all()
+    visible = list(
+        Staff.objects.visible_to(user)
+        .filter(pk__in=attendees.values("pk"))
+        .select_related("station", "point")
+        .order_by("station__region_code", "position", "name", "id")
+    )
+    return visible, attendees.count()
+
+
+def staff_trainings(user: User, staff: Staff) -> QuerySet[Training]:
+    return Training.objects.visible_to(user).filter(attendees=staff).select_related("station")
+
+
+def hours_in_year(trainings, year: int):
+    return sum((t.hours or 0) for t in trainings if t.held_on.year == year)
+
+
+def attendee_choices(user: User, *, station=None, include: list[Staff] | tuple = ()) -> list:
+    """Staff in post the user may pick as attendees, grouped by station for checkboxes: [(station name,
+    [(pk, label), ...]), ...]; `include` (the current attendees, on edit) stay offered even if moved since."""
+    staff = Staff.objects.visible_to(user).in_post()
+    if station is not None:
+        staff = staff.filter(station=station)
+    extra = [p.pk for p in include]
+    if extra:
+        staff = staff | Staff.objects.filter(pk__in=extra)
+    groups: dict[str, list] = {}
+    for person in staff.select_related("station").order_by("station__region_code", "position", "name", "id"):
+        group = person.station.name if person.station_id else "督导"
+        label = (
+            person.name
+            if person.position == Position.WORKER
+            else f"{person.name}（{person.get_position_display()}）"
+        )
+        groups.setdefault(group, []).append((str(person.pk), label))
+    return list(groups.items())
+
+
+def organiser_choices(user: User, *, include=None) -> list:
+    """The organisers a user may record a training for: [("民政局", [("r:<code>", name)]), ("社工站", [("s:<pk>",
+    name)])]; `include` (region or station) is the current organiser, kept on edit."""
+    from shuangbai.regions.models import Region
+    from shuangbai.stations.models import Station
+
+    from .services import BUREAU_LEVELS, organiser_name
+
+    regions, stations = [], []
+    if user.is_bureau:
+        regions = list(Region.objects.visible_to(user).filter(level__in=BUREAU_LEVELS).order_by("code"))
+    if may_record_trainings(user):
+        stations = list(Station.objects.visible_to(user).active().order_by("region_code"))
+    if isinstance(include, Region) and include not in regions:
+        regions.append(include)
+    if isinstance(include, Station) and include not in stations:
+        stations.append(include)
+    groups = []
+    if regions:
+        groups.append(("民政局", [(f"r:{r.code}", organiser_name(r, None)) for r in regions]))
+    if stations:
+        groups.append(("社工站", [(f"s:{s.pk}", s.name) for s in stations]))
+    return groups
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+# ---------------------------------------------------------------------------------------------- 招聘
+
+
+def may_read_recruitment(user: User) -> bool:
+    """Bureau users, and viewers (the figures only, no names). Station roles and supervisors: none of it."""
+    from shuangbai.core.models import Role
+
+    return user.is_bureau or user.role == Role.VIEWER
+
+
+def may_manage_recruitment(user: User, city_code: str) -> bool:
+    """The province and city bureaus run a city's rounds; a county bureau reads its county's rows and hires."""
+    from shuangbai.core.models import Role
+
+    if user.is_superuser:
+        return True
+    return user.role in (Role.PROVINCE, Role.CITY) and scope_of(user).covers_code(city_code)
+
+
+def may_hire(user: User, applicant: Applicant) -> bool:
+    return user.is_superuser or (user.is_bureau and scope_of(user).covers_code(applicant.region_code))
+
+
+def recruitment_rounds(user: User, *, year: int | None = None, city_code: str = "") -> QuerySet:
+    rounds = RecruitmentRound.objects.visible_to(user)
+    if year:
+        rounds = rounds.filter(year=year)
+    if city_code:
+        rounds = rounds.filter(region_code=city_code)
+    return rounds.select_related("city").annotate(total_positions=Sum("positions__positions"))
+
+
+def recruitment_years(user: User) -> list[int]:
+    return sorted(set(RecruitmentRound.objects.visible_to(user).values_list("year", flat=True)), reverse=True)
+
+
+def get_round_for_user(user: User, pk: int) -> RecruitmentRound:
+    return get_visible_or_404(RecruitmentRound.objects.select_related("city", "created_by"), user, pk=pk)
+
+
+def get_applicant_for_user(user: User, pk: int) -> Applicant:
+    return get_visible_or_404(
+        Applicant.objects.select_related("round", "round__city", "county", "hired_staff"), user, pk=pk
+    )
+
+
+def manageable_cities(user: User):
+    """The cities whose rounds the user may create."""
+    from shuangbai.regions.models import Level, Region
+
+    cities = Region.objects.visible_to(user).filter(level=Level.CITY).order_by("code")
+    return [city for city in cities if may_manage_recruitment(user, city.code)]
+
+
+def position_regions(city) -> list:
+    """The rows a round of `city` may have positions in: the city itself (市本级), then its counties."""
+    from shuangbai.regions.models import Level, Region
+
+    return [city, *Region.objects.filter(parent=city, level=Level.COUNTY).order_by("code")]
+
+
+def region_label(region, round_: RecruitmentRound) -> str:
+    return "市本级" if region.code == round_.region_code else region.name
+
+
+# Cumulative stages, as the figures table counts them: a person who passed the written exam also sat it.
+STAGES = [
+    ("sat", "参加笔试"),
+    ("passed", "笔试合格"),
+    ("interviewed", "参加面试"),
+    ("hired", "已录用"),
+    ("withdrawn", "放弃"),
+]
+
+
+def stage_filter(round_: RecruitmentRound, stage: str) -> Q:
+    if stage == "sat":
+        return Q(written_score__isnull=False)
+    if stage == "passed":
+        if round_.written_pass_line is None:
+            return Q(pk__in=[])
+        return Q(written_score__gte=round_.written_pass_line)
+    if stage == "interviewed":
+        return Q(interview_score__isnull=False)
+    if stage == "hired":
+        return Q(hired_staff__isnull=False)
+    if stage == "withdrawn":
+        return Q(withdrawn=True)
+    return Q()
+
+
+def applicant_stage(applicant: Applicant, round_: RecruitmentRound) -> str:
+    """Where one applicant stands, in words."""
+    if applicant.hired_staff_id:
+        return "已录用"
+    if applicant.withdrawn:
+        return "放弃"
+    if applicant.interview_score is not None:
+        return "已面试"
+    if applicant.written_score is not None and round_.written_pass_line is not None:
+        return "笔试合格" if applicant.written_score >= round_.written_pass_line else "笔试未达合格线"
+    if applicant.written_score is not None:
+        return "已参加笔试"
+    return "已报名"
+
+
+@dataclass
+class FigureRow:
+    region: Any
+    label: str
+    positions: int
+    applicants: int | None  # None: only the round's total number is known (no list)
+    sat: int = 0
+    passed: int | None = 0  # None: the round has no pass line
+    interviewed: int = 0
+    hired: int = 0
+
+
+@dataclass
+class RoundFigures:
+    rows: list[FigureRow]
+    total: FigureRow | None  # None: the user sees part of the round only (a county)
+    has_list: bool
+
+
+def round_figures(user: User, round_: RecruitmentRound) -> RoundFigures:
+    """Positions, applicants, sat / passed the written exam, interviewed and hired, per county and in all,
+    counted from the records: the applicant list where one was imported, else the announced applicant count.
+    Three queries."""
+    positions = list(
+        RoundPosition.objects.visible_to(user)
+        .filter(round=round_)
+        .select_related("county")
+        .order_by("region_code")
+    )
+    has_list = round_.applicants.exists()
+    pass_line = round_.written_pass_line
+    counts = {
+        row["county_id"]: row
+        for row in Applicant.objects.visible_to(user)
+        .filter(round=round_)
+        .order_by()
+        .values("county_id")
+        .annotate(
+            n=Count("id"),
+            sat=Count("id", filter=stage_filter(round_, "sat")),
+            passed=Count("id", filter=stage_filter(round_, "passed")),
+            interviewed=Count("id", filter=stage_filter(round_, "interviewed")),
+            hired=Count("id", filter=stage_filter(round_, "hired")),
+        )
+    }
+    rows = []
+    for position in positions:
+        found = counts.get(position.county_id, {})
+        rows.append(
+            FigureRow(
+                region=position.county,
+                label=region_label(position.county, round_),
+                positions=position.positions,
+                applicants=found.get("n", 0) if has_list else None,
+                sat=found.get("sat", 0),
+                passed=found.get("passed", 0) if pass_line is not None else None,
+                interviewed=found.get("interviewed", 0),
+                hired=found.get("hired", 0),
+            )
+        )
+    total = None
+    if scope_of(user).covers_code(round_.region_code):
+        total = FigureRow(
+            region=round_.city,
+            label="合计",
+            positions=sum(row.positions for row in rows),
+            applicants=sum(row.applicants for row in rows) if has_list else round_.applicant_count,
+            sat=sum(row.sat for row in rows),
+            passed=sum(row.passed for row in rows) if pass_line is not None else None,
+            interviewed=sum(row.interviewed for row in rows),
+            hired=sum(row.hired for row in rows),
+        )
+    return RoundFigures(rows=rows, total=total, has_list=has_list)
+
+
+def round_applicants(
+    user: User, round_: RecruitmentRound, *, county_id: int | None = None, stage: str = "", q: str = ""
+) -> QuerySet[Applicant]:
+    applicants = (
+        Applicant.objects.visible_to(user).filter(round=round_).select_related("county", "hired_staff")
+    )
+    if county_id:
+        applicants = applicants.filter(county_id=county_id)
+    if stage:
+        applicants = applicants.filter(stage_filter(round_, stage))
+    if q:
+        applicants = applicants.filter(name__contains=q)
+    return applicants.order_by("region_code", F("written_score").desc(nulls_last=True), "name", "id")
+
+
+def hire_station_choices(user: User, applicant: Applicant) -> dict[str, QuerySet]:
+    """The stations (and their points) in the applicant's county that the user may place a hire at."""
+    from shuangbai.stations.models import Point, Station
+
+    low, high = code_range(applicant.county.prefix)
+    stations = (
+        Station.objects.visible_to(user)
+        .active()
+        .filter(region_code__gte=low, region_code__lte=high)
+        .order_by("region_code")
+    )
+    points = Point.objects.visible_to(user).active().filter(station__in=stations).select_related("station")
+    return {"stations": stations, "points": points}

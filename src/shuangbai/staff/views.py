@@ -1,7 +1,8 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -9,19 +10,68 @@ from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_manage_org, require_personal_data
+from shuangbai.regions.models import Region
+from shuangbai.regions.selectors import get_region_for_user
 from shuangbai.stations.selectors import get_station_for_user
 
 from . import services
 from .forms import (
+    ApplicantEditForm,
+    ApplicantForm,
+    ApplicantHireForm,
+    ApplicantImportForm,
+    CoverEndForm,
+    CoverStartForm,
     PersonForm,
+    RoundEditForm,
+    RoundForm,
     StaffCreateForm,
     StaffEditForm,
     StaffLeaveForm,
     StaffMoveForm,
     SupervisorCreateForm,
+    TrainingEditForm,
+    TrainingForm,
 )
-from .models import Kind, StaffStatus
-from .selectors import get_staff_for_user, placement_choices, staff_history, staff_list, supervisor_choices
+from .models import Kind, StaffStatus, TrainingKind
+from .recruitment_import import COLUMNS as IMPORT_COLUMNS
+from .recruitment_import import REQUIRED as IMPORT_REQUIRED
+from .selectors import (
+    STAGES,
+    applicant_stage,
+    attendee_choices,
+    cover_point_choices,
+    get_applicant_for_user,
+    get_round_for_user,
+    get_staff_for_user,
+    get_training_for_user,
+    hire_station_choices,
+    hours_in_year,
+    manageable_cities,
+    may_edit_training,
+    may_manage_covers,
+    may_manage_recruitment,
+    may_read_recruitment,
+    may_record_trainings,
+    organiser_choices,
+    placement_choices,
+    position_regions,
+    recruitment_rounds,
+    recruitment_years,
+    region_label,
+    round_applicants,
+    round_figures,
+    staff_covers,
+    staff_history,
+    staff_list,
+    staff_trainings,
+    supervisor_choices,
+    this_year,
+    training_attendees,
+    training_counts,
+    training_list,
+    training_years,
+)
 
 
 @require_GET
@@ -61,8 +111,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_personal_data(request.user)
     staff = get_staff_for_user(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=staff)
+    trainings = list(staff_trainings(request.user, staff))
+    covers = list(staff_covers(staff))
+    manage_covers = (
+        may_manage_covers(request.user) and staff.status == StaffStatus.IN_POST and staff.kind == Kind.WORKER
+    )
     return render(
-        request, "staff/staff_detail.html", {"person": staff, "history": list(staff_history(staff))}
+        request,
+        "staff/staff_detail.html",
+        {
+            "person": staff,
+            "history": list(staff_history(staff)),
+            "covers": covers,
+            "manage_covers": manage_covers,
+            "cover_form": CoverStartForm(points=cover_point_choices(request.user, staff))
+            if manage_covers
+            else None,
+            "trainings": trainings,
+            "year": this_year(),
+            "hours_this_year": hours_in_year(trainings, this_year()),
+        },
     )
 
 
@@ -194,3 +262,442 @@ def create_supervisor(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记督导：{person.name}，督导{len(chosen)}个社工站。")
             return redirect(person)
     return render(request, "core/form.html", {"form": form, "title": "登记督导", "back_url": "staff:index"})
+
+
+# ---------------------------------------------------------------------------------------------- 兼任
+
+
+def _cover_manager_staff(request: HttpRequest, pk: int):
+    require_personal_data(request.user)
+    person = get_staff_for_user(request.user, pk)
+    if not may_manage_covers(request.user):
+        raise PermissionDenied
+    return person
+
+
+@require_http_methods(["GET", "POST"])
+def cover_start(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _cover_manager_staff(request, pk)
+    form = CoverStartForm(request.POST or None, points=cover_point_choices(request.user, person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.staff_cover_start(actor=request.user, staff=person, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{person.name}自{assignment.started_on:%Y年%-m月%-d日}兼任{assignment.point.name}。"
+            )
+            return redirect(person)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": f"安排兼任：{person.name}", "back": person, "submit": "安排兼任"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _cover_manager_staff(request, pk)
+    form = CoverEndForm(request.POST or None, covers=staff_covers(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.staff_cover_end(
+                actor=request.user,
+                assignment=form.cleaned_data["assignment"],
+                ended_on=form.cleaned_data["ended_on"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{person.name}兼任{assignment.point.name}已于{assignment.ended_on:%Y年%-m月%-d日}结束。",
+            )
+            return redirect(person)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": f"结束兼任：{person.name}", "back": person, "submit": "结束兼任"},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- trainings
+
+
+@require_GET
+def training_index(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    region = station = None
+    if request.GET.get("station", "").isdigit():
+        station = get_station_for_user(request.user, int(request.GET["station"]))
+    elif request.GET.get("region"):
+        region = get_region_for_user(request.user, request.GET["region"])
+    kind = request.GET.get("kind", "")
+    if kind not in TrainingKind.values:
+        kind = ""
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and len(year) == 4 else None
+    trainings = training_list(request.user, region=region, station=station, kind=kind, year=year)
+    page = Paginator(trainings, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/training_list.html",
+        {
+            "page": page,
+            "counts": training_counts(trainings),
+            "region": region,
+            "station": station,
+            "kind": kind,
+            "year": year,
+            "kinds": TrainingKind.choices,
+            "years": training_years(request.user),
+            "may_record": may_record_trainings(request.user),
+        },
+    )
+
+
+@require_GET
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    training = get_training_for_user(request.user, pk)
+    attendees, total = training_attendees(request.user, training)
+    return render(
+        request,
+        "staff/training_detail.html",
+        {
+            "training": training,
+            "attendees": attendees,
+            "attendee_total": total,
+            "may_edit": may_edit_training(request.user, training),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def training_create(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    station = None
+    if request.GET.get("station", "").isdigit():
+        station = get_station_for_user(request.user, int(request.GET["station"]))
+    if not may_record_trainings(request.user):
+        raise PermissionDenied
+    organisers = organiser_choices(request.user)
+    if station is not None:
+        default_unit = f"s:{station.pk}"
+    elif request.user.is_bureau and request.user.scope_region_id:
+        default_unit = f"r:{request.user.scope_region.code}"
+    elif request.user.scope_station_id:
+        default_unit = f"s:{request.user.scope_station_id}"
+    else:
+        default_unit = ""
+    form = TrainingForm(
+        request.POST or None,
+        initial={"organiser_unit": default_unit, "kind": TrainingKind.PROFESSIONAL},
+        organisers=organisers,
+        attendee_groups=attendee_choices(request.user, station=station),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            training = services.training_record(actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已登记培训：{training.topic}。")
+            return redirect(training)
+    return render(
+        request, "core/form.html", {"form": form, "title": "登记培训", "back_url": "staff:trainings"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    training = get_training_for_user(request.user, pk)
+    if not may_edit_training(request.user, training):
+        raise PermissionDenied
+    current_attendees = list(training.attendees.all())
+    if training.station_id:
+        unit, current_unit = f"s:{training.station_id}", training.station
+    else:
+        current_unit = Region.objects.get(code=training.region_code)
+        unit = f"r:{training.region_code}"
+    initial = {name: getattr(training, name) for name in services.TRAINING_FIELDS} | {
+        "version": training.version,
+        "organiser_unit": unit,
+        "attendees": [str(p.pk) for p in current_attendees],
+    }
+    form = TrainingEditForm(
+        request.POST or None,
+        initial=initial,
+        organisers=organiser_choices(request.user, include=current_unit),
+        attendee_groups=attendee_choices(request.user, station=training.station, include=current_attendees),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        version = data.pop("version")
+        try:
+            services.training_update(actor=request.user, training=training, version=version, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(training)
+    return render(
+        request, "core/form.html", {"form": form, "title": f"编辑培训：{training.topic}", "back": training}
+    )
+
+
+# ---------------------------------------------------------------------------------------------- 招聘
+
+
+def _require_recruitment_names(user) -> None:
+    """Applicant names and the pages that change recruitment: bureau users only; the viewer reads the
+    figures, station roles and supervisors nothing (404, as for anything outside their scope)."""
+    if not user.is_bureau:
+        raise Http404
+
+
+def _round_to_manage(request: HttpRequest, pk: int):
+    _require_recruitment_names(request.user)
+    round_ = get_round_for_user(request.user, pk)
+    if not may_manage_recruitment(request.user, round_.region_code):
+        raise PermissionDenied
+    return round_
+
+
+@require_GET
+def recruitment_index(request: HttpRequest) -> HttpResponse:
+    if not may_read_recruitment(request.user):
+        raise Http404
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and len(year) == 4 else None
+    rounds = list(recruitment_rounds(request.user, year=year))
+    return render(
+        request,
+        "staff/recruitment_list.html",
+        {
+            "rounds": rounds,
+            "year": year,
+            "years": recruitment_years(request.user),
+            "may_create": request.user.is_bureau and bool(manageable_cities(request.user)),
+        },
+    )
+
+
+@require_GET
+def recruitment_round(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_read_recruitment(request.user):
+        raise Http404
+    round_ = get_round_for_user(request.user, pk)
+    context = {
+        "round": round_,
+        "figures": round_figures(request.user, round_),
+        "may_manage": may_manage_recruitment(request.user, round_.region_code),
+        "names": request.user.is_bureau,
+    }
+    if request.user.is_bureau:
+        counties = [row.region for row in context["figures"].rows]
+        county = None
+        if request.GET.get("county", "").isdigit():
+            county = next((r for r in counties if r.pk == int(request.GET["county"])), None)
+        stage = request.GET.get("stage", "")
+        if stage not in dict(STAGES):
+            stage = ""
+        q = request.GET.get("q", "").strip()[:50]
+        applicants = round_applicants(
+            request.user, round_, county_id=county.pk if county else None, stage=stage, q=q
+        )
+        page = Paginator(applicants, 50).get_page(request.GET.get("page"))
+        for applicant in page:
+            applicant.stage = applicant_stage(applicant, round_)
+            applicant.county_label = region_label(applicant.county, round_)
+        context |= {
+            "page": page,
+            "counties": [(r, region_label(r, round_)) for r in counties],
+            "county": county,
+            "stage": stage,
+            "stages": STAGES,
+            "q": q,
+            "may_hire": request.user.is_bureau,
+        }
+    return render(request, "staff/recruitment_round.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def recruitment_create(request: HttpRequest) -> HttpResponse:
+    _require_recruitment_names(request.user)
+    cities = manageable_cities(request.user)
+    if not cities:
+        raise PermissionDenied
+    if request.GET.get("city"):
+        city = get_region_for_user(request.user, request.GET["city"])
+        if city not in cities:
+            raise Http404
+    elif len(cities) == 1:
+        city = cities[0]
+    else:
+        return render(request, "staff/recruitment_choose_city.html", {"cities": cities})
+    form = RoundForm(
+        request.POST or None,
+        regions=position_regions(city),
+        city=city,
+        initial={"year": this_year(), "kind": Kind.WORKER},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.recruitment_round_create(
+                actor=request.user, city=city, positions=form.positions(), **form.round_fields()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已登记招聘：{round_.title}。")
+            return redirect(round_)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": f"登记招聘：{city.name}", "back_url": "staff:recruitment"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_to_manage(request, pk)
+    initial = {name: getattr(round_, name) for name in services.ROUND_FIELDS} | {"version": round_.version}
+    initial |= {
+        f"positions_{row.county.code}": row.positions for row in round_.positions.select_related("county")
+    }
+    form = RoundEditForm(
+        request.POST or None, initial=initial, regions=position_regions(round_.city), city=round_.city
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.round_fields()
+        version = data.pop("version")
+        try:
+            with transaction.atomic():
+                services.recruitment_round_update(actor=request.user, round_=round_, version=version, **data)
+                services.recruitment_positions_set(
+                    actor=request.user, round_=round_, positions=form.positions()
+                )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(round_)
+    return render(
+        request, "core/form.html", {"form": form, "title": f"编辑招聘：{round_.title}", "back": round_}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recruitment_import(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_to_manage(request, pk)
+    form = ApplicantImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            added = services.applicants_import(
+                actor=request.user, round_=round_, data=upload.read(), filename=upload.name
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"已导入报名人员{added}人。")
+            return redirect(round_)
+    return render(
+        request,
+        "staff/recruitment_import.html",
+        {
+            "form": form,
+            "round": round_,
+            "errors": errors,
+            "columns": IMPORT_COLUMNS,
+            "required": IMPORT_REQUIRED,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def applicant_create(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = _round_to_manage(request, pk)
+    form = ApplicantForm(
+        request.POST or None,
+        counties=Region.objects.filter(pk__in=round_.positions.values("county_id")).order_by("code"),
+        city_code=round_.region_code,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            applicant = services.applicant_add(actor=request.user, round_=round_, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已登记报名人员：{applicant.name}。")
+            return redirect(round_)
+    return render(
+        request, "core/form.html", {"form": form, "title": f"登记报名人员：{round_.title}", "back": round_}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_recruitment_names(request.user)
+    applicant = get_applicant_for_user(request.user, pk)
+    round_ = applicant.round
+    if not may_manage_recruitment(request.user, round_.region_code):
+        raise PermissionDenied
+    initial = {name: getattr(applicant, name) for name in services.APPLICANT_FIELDS}
+    form = ApplicantEditForm(request.POST or None, initial=initial | {"version": applicant.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.applicant_scores_record(actor=request.user, applicant=applicant, version=version, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(round_)
+    return render(
+        request, "core/form.html", {"form": form, "title": f"成绩与状态：{applicant.name}", "back": round_}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_recruitment_names(request.user)
+    applicant = get_applicant_for_user(request.user, pk)
+    round_ = applicant.round
+    if applicant.hired_staff_id:
+        messages.info(request, f"{applicant.name}已录用。")
+        return redirect(applicant.hired_staff)
+    supervisor = round_.kind == Kind.SUPERVISOR
+    form = ApplicantHireForm(
+        request.POST or None,
+        supervisor=supervisor,
+        initial={"position": "worker", "qualification": "none"},
+        **({} if supervisor else hire_station_choices(request.user, applicant)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff = services.applicant_hire(actor=request.user, applicant=applicant, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            where = (
+                staff.station.name if staff.station_id else f"{region_label(applicant.county, round_)}督导"
+            )
+            messages.success(request, f"已录用{staff.name}（{where}），已建立人员档案。")
+            return redirect(staff)
+    label = region_label(applicant.county, round_)
+    return render(
+        request,
+        "core/form.html",
+        {
+            "form": form,
+            "title": f"录用：{applicant.name}（报考{label}）",
+            "back": round_,
+            "submit": "录用并建立人员档案",
+        },
+    )

@@ -87,7 +87,7 @@ def progress_workbook(table: ProgressTable, rows: list[ProgressRow], *, with_tot
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = width
         in_group = 3 <= index <= 12
-        sheet.cell(sub if in_group else top, index, text)
+        sheet.cell(sub if in_group else top, index, table.row_heading if index == 1 else text)
         if not in_group:
             sheet.merge_cells(f"{letter}{top}:{letter}{sub}")
     sheet.cell(top, 3, "社工站")

@@ -102,8 +102,16 @@ class ProgressTable:
         return f"{self.city.name}{self.as_of.year}年“双百工程”社工站（点）建设进度情况一览表"
 
     @property
+    def is_province(self) -> bool:
+        return self.city.level == Level.PROVINCE
+
+    @property
     def unit(self) -> str:
-        return f"{self.city.name}民政局"
+        return f"{self.city.name}{'民政厅' if self.is_province else '民政局'}"
+
+    @property
+    def row_heading(self) -> str:
+        return "地级市" if self.is_province else "县（市、区）"
 
 
 def county_sort_key(region: Region) -> tuple[int, str]:
@@ -136,12 +144,13 @@ def _latest_missing(as_of: date, *, point: bool):
     )
 
 
-def site_counts(model, low: str, high: str, as_of: date) -> dict[str, SiteCounts]:
-    """{county code (6 digits): counts} for stations or points under the code range, as of the day."""
+def site_counts(model, low: str, high: str, as_of: date, *, by: int = 6) -> dict[str, SiteCounts]:
+    """{the first `by` digits of the region code (6: county, 4: city): counts} for stations or points under the
+    code range, as of the day."""
     rows = (
         model.objects.filter(region_code__gte=low, region_code__lte=high)
         .filter(_alive("", as_of))
-        .annotate(county=Substr("region_code", 1, 6), missing=_latest_missing(as_of, point=model is Point))
+        .annotate(county=Substr("region_code", 1, by), missing=_latest_missing(as_of, point=model is Point))
         .values("county")
         .order_by("county")
         .annotate(
@@ -167,9 +176,11 @@ def _staff_in_post(low: str, high: str, as_of: date):
     )
 
 
-def staff_counts(low: str, high: str, as_of: date) -> tuple[dict[tuple[str, bool], int], dict[bool, int]]:
+def staff_counts(
+    low: str, high: str, as_of: date, *, by: int = 6
+) -> tuple[dict[tuple[str, bool], int], dict[bool, int]]:
     """({(county, at a point): posts}, {at a point: people}) on the day."""
-    posts = _staff_in_post(low, high, as_of).annotate(county=Substr("region_code", 1, 6))
+    posts = _staff_in_post(low, high, as_of).annotate(county=Substr("region_code", 1, by))
     by_county: dict[tuple[str, bool], int] = {}
     people: dict[bool, int] = {}
     for at_point in (False, True):
@@ -180,7 +191,7 @@ def staff_counts(low: str, high: str, as_of: date) -> tuple[dict[tuple[str, bool
     return by_county, people
 
 
-def training_counts(low: str, high: str, start: date, as_of: date) -> Counter:
+def training_counts(low: str, high: str, start: date, as_of: date, *, by: int = 6) -> Counter:
     """{organiser's county code (6 digits; the city's own for the city level): trainings}."""
     rows = (
         Training.objects.filter(
@@ -190,7 +201,7 @@ def training_counts(low: str, high: str, start: date, as_of: date) -> Counter:
             held_on__lte=as_of,
             kind__in=TABLE_TRAINING_KINDS,
         )
-        .annotate(county=Substr("region_code", 1, 6))
+        .annotate(county=Substr("region_code", 1, by))
         .values("county")
         .order_by()
         .annotate(n=Count("id"))
@@ -262,6 +273,13 @@ def progress_table(city: Region, as_of: date, *, start: date | None = None) -> P
         rows.append(row)
 
     total = ProgressRow(region=None, label="合计", trainings=sum(row.trainings for row in rows))
+    _add_sites(total, rows)
+    total.stations.staff = people[False]
+    total.points.staff = people[True]
+    return ProgressTable(city=city, as_of=as_of, start=start, rows=rows, total=total)
+
+
+def _add_sites(total: ProgressRow, rows: list[ProgressRow]) -> None:
     for kind in ("stations", "points"):
         counts = getattr(total, kind)
         for row in rows:
@@ -269,9 +287,48 @@ def progress_table(city: Region, as_of: date, *, start: date | None = None) -> P
             counts.planned += part.planned
             counts.built += part.built
             counts.office += part.office
+
+
+def _share(reports: list[ProgressReport], regions: int, flag: str) -> str:
+    return f"{sum(1 for report in reports if getattr(report, flag))}/{regions}"
+
+
+def province_table(province: Region, as_of: date, *, start: date | None = None) -> ProgressTable:
+    """One row per city: its sites and staff, the worst equipment among its sites, its trainings at every level,
+    and how many of its counties (and the city level) have a plan, the mechanisms and approved funding."""
+    start = start or date(as_of.year, 1, 1)
+    low, high = code_range(province.prefix)
+    cities = list(Region.objects.filter(parent=province, level=Level.CITY).order_by("code"))
+    stations = site_counts(Station, low, high, as_of, by=4)
+    points = site_counts(Point, low, high, as_of, by=4)
+    staff, people = staff_counts(low, high, as_of, by=4)
+    trainings = training_counts(low, high, start, as_of, by=4)
+    reports = reports_in_force(low, high, as_of)
+    units = Counter(
+        code[:4]
+        for code in Region.objects.filter(
+            level__in=(Level.COUNTY, Level.CITY), code__gte=low, code__lte=high
+        ).values_list("code", flat=True)
+    )
+    rows = []
+    for city in cities:
+        key = city.code[:4]
+        row = ProgressRow(region=city, label=city.name, trainings=trainings[key])
+        row.stations = stations.get(key, SiteCounts())
+        row.points = points.get(key, SiteCounts())
+        row.stations.staff = staff.get((key, False), 0)
+        row.points.staff = staff.get((key, True), 0)
+        mine = [report for code, report in reports.items() if code.startswith(key)]
+        row.plan = f"已出台{_share(mine, units[key], 'plan_issued')}"
+        row.coordination = _share(mine, units[key], "coordination")
+        row.management = _share(mine, units[key], "management")
+        row.funding = f"已批复{_share(mine, units[key], 'funding_approved')}"
+        rows.append(row)
+    total = ProgressRow(region=None, label="合计", trainings=sum(row.trainings for row in rows))
+    _add_sites(total, rows)
     total.stations.staff = people[False]
     total.points.staff = people[True]
-    return ProgressTable(city=city, as_of=as_of, start=start, rows=rows, total=total)
+    return ProgressTable(city=province, as_of=as_of, start=start, rows=rows, total=total)
 
 
 @dataclass

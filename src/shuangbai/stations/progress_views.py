@@ -29,11 +29,12 @@ from .progress import (
     progress_cities,
     progress_report_history,
     progress_table,
+    province_table,
     reports_in_force,
 )
 from .selectors import get_point_for_user, get_station_for_user
 
-TABLE_LEVELS = (Level.CITY, Level.COUNTY)
+TABLE_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
 
 
 def _table_region(request: HttpRequest) -> Region | None:
@@ -44,7 +45,7 @@ def _table_region(request: HttpRequest) -> Region | None:
         if home is not None and home.level in TABLE_LEVELS:
             code = home.code
         elif progress_cities(request.user):
-            return None  # the province: pick a city
+            return None  # everything in scope (a superuser): pick a city
         else:
             raise Http404  # station roles and supervisors have no city or county table
     if not code.isdigit():
@@ -65,7 +66,11 @@ def _as_of(request: HttpRequest) -> tuple[ProgressTableForm, date | None, date |
 
 
 def _visible_table(request: HttpRequest, region: Region, as_of: date, start: date | None):
-    """The city's table, cut to the rows the reader may see: a county reads its own row, without 合计."""
+    """The city's table, cut to the rows the reader may see: a county reads its own row, without 合计. A
+    province's: one row per city."""
+    if region.level == Level.PROVINCE:
+        table = province_table(region, as_of, start=start)
+        return table, table.rows, True
     city = region if region.level == Level.CITY else region.parent
     table = progress_table(city, as_of, start=start)
     scope = scope_of(request.user)
@@ -110,9 +115,9 @@ def progress_export(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def progress_sites(request: HttpRequest) -> HttpResponse:
-    """The sites behind a county's cells on the day: what each has, what it lacks, its staff."""
+    """The sites behind a county's (or a city's) cells on the day: what each has, what it lacks, its staff."""
     county = get_region_for_user(request.user, request.GET.get("region", ""))
-    if county.level != Level.COUNTY:
+    if county.level not in (Level.CITY, Level.COUNTY):
         raise Http404
     form, as_of, _ = _as_of(request)
     if as_of is None:
@@ -192,7 +197,7 @@ def point_equipment(request: HttpRequest, pk: int) -> HttpResponse:
 def progress_report(request: HttpRequest, code: str) -> HttpResponse:
     """A county's (or the city level's) plan, mechanisms and funding: the history, and a new record."""
     region = get_region_for_user(request.user, code)
-    if region.level not in TABLE_LEVELS:
+    if region.level not in (Level.CITY, Level.COUNTY):
         raise Http404
     current = reports_in_force(region.code, region.code, timezone.localdate()).get(region.code)
     form = ProgressReportForm(request.POST or None, initial=_report_initial(current))

@@ -169,6 +169,8 @@ def point_retire(*, actor: User, point: Point, version: int, on_date: date, reas
         raise ValidationError({"retired_reason": "请填写撤销原因。"})
     if point.staff.in_post().exists():
         raise ValidationError("该点仍有在岗人员，请先调动。")
+    if point.assignments.open().filter(is_cover=True).exists():
+        raise ValidationError("仍有社工兼任该点，请先结束兼任。")
     return update_versioned(
         point,
         actor=actor,

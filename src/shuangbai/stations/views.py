@@ -12,10 +12,12 @@ from shuangbai.core.permissions import require_manage_org
 from shuangbai.regions.models import Level
 from shuangbai.regions.selectors import breadcrumbs, get_region_for_user
 from shuangbai.staff.selectors import station_heads
+from shuangbai.supervision.selectors import station_panel
 
 from . import services
 from .forms import PointEditForm, PointForm, StationEditForm, StationForm
 from .models import SiteStatus
+from .progress import checklist_history
 from .selectors import (
     get_point_for_user,
     get_station_for_user,
@@ -62,6 +64,7 @@ def station_index(request: HttpRequest) -> HttpResponse:
 def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_station_for_user(request.user, pk)
     staff = list(station_staff(station)) if request.user.sees_personal_data else []
+    history = checklist_history(station)
     return render(
         request,
         "stations/station_detail.html",
@@ -71,6 +74,8 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "points": list(station_points(station, include_retired=True)),
             "staff": staff,
             "head": station_heads([station.pk]).get(station.pk),
+            "equipment": history[0] if history else None,
+            **station_panel(request.user, station),
         },
     )
 
@@ -172,10 +177,16 @@ def point_create(request: HttpRequest, pk: int) -> HttpResponse:
 def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request.user, pk)
     staff = list(point.staff.in_post().order_by("name")) if request.user.sees_personal_data else []
+    history = checklist_history(point)
     return render(
         request,
         "stations/point_detail.html",
-        {"point": point, "staff": staff, "ancestors": breadcrumbs(request.user, point.station.town)},
+        {
+            "point": point,
+            "staff": staff,
+            "ancestors": breadcrumbs(request.user, point.station.town),
+            "equipment": history[0] if history else None,
+        },
     )
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "shuangbai.supervision"
+    verbose_name = "督导检查与监测评估"

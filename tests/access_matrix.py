@@ -27,7 +27,8 @@ class Route:
         str | None
     )  # what the URL argument points at: station, point, staff, region, town; None: no argument
     # read | manage | personal | personal_manage | bureau | self | edit | reveal | import | import_read |
-    # catalogue | amend (a visit: its author, or the head of its station)
+    # catalogue | amend (a visit: its author, or the head of its station) | region_read (region roles only) |
+    # bureau_or_head
     access: str
     query: str | None = None  # for list pages: the query parameter that takes the object
     scoped: bool = True  # False: shared data (the category catalogue), no "outside" to test
@@ -90,9 +91,35 @@ ROUTES: dict[str, Route] = {
     "visits:missed_export": Route("region", "personal", query="region"),
     "visits:two_coverages": Route("region", "read", query="region"),
     # -- construction and the progress table
+    "stations:equipment": Route("station", "read"),
+    "stations:point_equipment": Route("point", "read"),
+    "stations:progress": Route("county", "region_read", query="region"),
+    "stations:progress_export": Route("county", "region_read", query="region"),
+    "stations:progress_sites": Route("county", "region_read", query="region"),
+    "stations:progress_report": Route("county", "region_read"),
     # -- trainings
+    "staff:trainings": Route("station", "personal", query="station"),
+    "staff:training": Route("training", "personal"),
+    "staff:training_create": Route("station", "bureau_or_head", query="station"),
+    "staff:training_edit": Route("training", "bureau_or_head"),  # bureau + the organising station's head
+    "staff:cover_start": Route("staff", "bureau_or_head"),  # 兼任
+    "staff:cover_end": Route("staff", "bureau_or_head"),
     # -- recruitment
+    "staff:recruitment": Route(None, "region_read"),
+    "staff:recruitment_create": Route(None, "recruit_manage"),
+    "staff:recruitment_round": Route("round", "region_read"),  # the figures; names for bureau roles only
+    "staff:recruitment_edit": Route("round", "recruit_manage"),
+    "staff:recruitment_import": Route("round", "recruit_manage"),
+    "staff:applicant_create": Route("round", "recruit_manage"),
+    "staff:applicant_edit": Route("applicant", "recruit_manage"),
+    "staff:applicant_hire": Route("applicant", "recruit_hire"),
     # -- supervision and evaluation
+    "supervision:index": Route("station", "personal", query="station"),
+    "supervision:create": Route("station", "supervise", query="station"),
+    "supervision:detail": Route("inspection", "personal"),
+    "supervision:recommendation_done": Route("recommendation", "follow_up"),
+    "supervision:items": Route(None, "catalogue"),
+    "supervision:item_toggle": Route("check_item", "catalogue", scoped=False),
 }
 
 # For each person of the `world` fixture: the letter of a station inside and one outside their scope.
@@ -109,6 +136,7 @@ INSIDE_OUTSIDE = {
 BUREAU = {"province", "city", "county"}
 CATALOGUE = {"province", "city"}
 REVEAL = BUREAU | {"head_a"}  # and import: bureau roles and station heads
+FOLLOW_UP = BUREAU | {"supervisor", "head_a"}  # marking an inspection's recommendation done
 
 
 def served_route_names(urlconf=None) -> set[str]:
@@ -186,6 +214,82 @@ def _visit(world, letter: str) -> tuple[int, int]:
     return getattr(world, key)
 
 
+def _training(world, letter: str) -> int:
+    """A training organised by station `letter`, attended by its worker."""
+    from datetime import date
+
+    from shuangbai.staff.services import training_record
+
+    key = f"_training_{letter}"
+    if not hasattr(world, key):
+        training = training_record(
+            actor=None,
+            station=getattr(world, f"station_{letter}"),
+            kind="professional",
+            held_on=date(2021, 7, 20),
+            topic="入户走访实务",
+            hours=3,
+            attendees=[getattr(world, f"staff_{letter}")],
+        )
+        setattr(world, key, training.pk)
+    return getattr(world, key)
+
+
+def _recruitment(world, letter: str) -> tuple[int, int]:
+    """A worker recruitment round of station `letter`'s city with posts in its county only (so a county user
+    of another county of the same city sees none of it), and one applicant there who passed the written
+    exam. (round id, applicant id)"""
+    from datetime import date
+    from decimal import Decimal
+
+    from shuangbai.staff.services import applicant_add, recruitment_round_create
+
+    key = f"_recruitment_{letter}"
+    if not hasattr(world, key):
+        county = getattr(world, f"station_{letter}").town.parent
+        round_ = recruitment_round_create(
+            actor=None,
+            city=county.parent,
+            year=2021,
+            title=f"招聘{letter.upper()}",
+            written_exam_on=date(2021, 8, 1),
+            written_pass_line=Decimal("60"),
+            positions={county: 3},
+        )
+        applicant = applicant_add(
+            actor=None, round_=round_, name="报名人甲", gender="F", county=county, written_score=Decimal("75")
+        )
+        setattr(world, key, (round_.pk, applicant.pk))
+    return getattr(world, key)
+
+
+def _inspection(world, letter: str) -> tuple[int, int, int]:
+    """An inspection of station `letter` with one scored item and one open recommendation, recorded by a
+    superuser. (inspection id, recommendation id, check item id)"""
+    from datetime import date
+
+    from shuangbai.supervision.catalogue import seed_check_items
+    from shuangbai.supervision.models import CheckItem
+    from shuangbai.supervision.services import inspection_record
+
+    key = f"_inspection_{letter}"
+    if not hasattr(world, key):
+        seed_check_items(CheckItem)  # a transactional test before this one flushed the migration's rows
+        item = CheckItem.objects.get(name="入户走访")
+        inspection = inspection_record(
+            actor=_superuser(),
+            station=getattr(world, f"station_{letter}"),
+            kind="inspection",
+            visited_on=date(2023, 2, 9),
+            team="督导组",
+            methods=["site"],
+            scores=[(item, 85, "良好")],
+            recommendations=[("加强培训学习", date(2023, 3, 31))],
+        )
+        setattr(world, key, (inspection.pk, inspection.recommendations.get().pk, item.pk))
+    return getattr(world, key)
+
+
 def _superuser():
     from shuangbai.core.models import User
     from shuangbai.regions.models import Region
@@ -204,6 +308,12 @@ def _object_arg(world, kind: str, letter: str, owner=None):
         return _import_run(world, letter, owner)
     if kind in ("visit", "photo"):
         return _visit(world, letter)[0 if kind == "visit" else 1]
+    if kind == "training":
+        return _training(world, letter)
+    if kind in ("round", "applicant"):
+        return _recruitment(world, letter)[kind == "applicant"]
+    if kind in ("inspection", "recommendation", "check_item"):
+        return _inspection(world, letter)[("inspection", "recommendation", "check_item").index(kind)]
     if kind == "category":
         from shuangbai.registry.models import Category
 
@@ -216,6 +326,7 @@ def _object_arg(world, kind: str, letter: str, owner=None):
         "household": getattr(world, f"household_{letter}").pk,
         "region": station.town.code,
         "town": station.town.code,
+        "county": station.town.parent.code,
     }[kind]
 
 
@@ -227,7 +338,19 @@ def _url(name: str, route: Route, arg, urlconf=None) -> str:
     return reverse(name, args=[arg], urlconf=urlconf)
 
 
-WRITE_ACCESS = {"manage", "personal_manage", "self", "edit", "reveal", "import", "catalogue", "amend"}
+WRITE_ACCESS = {
+    "manage",
+    "personal_manage",
+    "self",
+    "edit",
+    "reveal",
+    "import",
+    "catalogue",
+    "amend",
+    "bureau_or_head",
+}
+WRITE_ACCESS |= {"supervise", "follow_up"}  # supervision
+WRITE_ACCESS |= {"recruit_manage", "recruit_hire"}  # recruitment
 
 
 def expected_inside(username: str, route: Route) -> set[int]:
@@ -243,11 +366,24 @@ def expected_inside(username: str, route: Route) -> set[int]:
         "edit": ({403} if username == "supervisor" else {200}) if personal else {404},
         "reveal": ({200} if username in REVEAL else {403}) if personal else {404},
         "import": ({200} if username in REVEAL else {403}) if personal else {404},
+        "bureau_or_head": ({200} if username in REVEAL else {403}) if personal else {404},
         # GET only; an import's result is its importer's alone, and only importers have any
         "import_read": {200} if username in REVEAL else {404},
         "catalogue": {200} if username in CATALOGUE else {403},
         # the fixture's visits inside are by worker_a (station a) and worker_b (station b)
+        # bureau tables without personal data: region roles (the viewer too); station roles and supervisors
+        # have no county or city in their scope
+        "region_read": {200} if username in BUREAU | {"viewer"} else {404},
         "amend": ({200} if username in {"head_a", "worker_a", "worker_b"} else {403}) if personal else {404},
+        # supervision: recording an inspection (bureau roles, supervisors in their stations); marking one of its
+        # recommendations done (also the head of the station). The viewer sees no inspection at all.
+        "supervise": ({200} if bureau or username == "supervisor" else {403}) if personal else {404},
+        "follow_up": ({200} if username in FOLLOW_UP else {403}) if personal else {404},
+        # recruitment is bureau business (station roles, supervisors: 404; the viewer reads the figures only,
+        # as region_read): the province and the city run a round, a county bureau reads its county's rows
+        # (403 on managing them) and hires into its county's stations
+        "recruit_manage": ({200} if username in {"province", "city"} else {403}) if bureau else {404},
+        "recruit_hire": {200} if bureau else {404},
     }[route.access]
 
 

@@ -44,6 +44,7 @@ from shuangbai.registry.models import (
 from shuangbai.registry.services import beneficiary_exit, beneficiary_register, household_register
 from shuangbai.staff.demo import load_demo_trainings
 from shuangbai.staff.models import Position, Staff
+from shuangbai.staff.recruitment_demo import load_demo_recruitment
 from shuangbai.staff.services import staff_cover_start, staff_create
 from shuangbai.stations import demo as construction
 from shuangbai.stations.models import Point, SiteStatus, Station
@@ -742,4 +743,5 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
             hire=lambda station, point, hired_on: _hire(None, names, station, point=point, hired_on=hired_on),
         )
     supervision_demo.load_demo(None)
+    load_demo_recruitment(None)
     return _create_logins(password or demo_password())

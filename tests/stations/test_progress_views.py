@@ -93,12 +93,17 @@ def test_the_head_ticks_an_item_and_the_county_cell_changes(client, world):
     _build(world)
     client.force_login(world.county)
     cell = lambda: client.get("/stations/progress/").context["rows"][0].points.equipment  # noqa: E731
-    # points a and b have an office from today, no checklist: counted as nothing ticked
+    # points a and b, due in 2021, have an office from July; a has no checklist: counted as nothing ticked
     for point in (world.point_a, world.point_b):
         from shuangbai.stations.services import point_update
 
         point_update(
-            actor=world.county, point=point, version=point.version, office_secured_on=date(2021, 7, 1)
+            actor=world.county,
+            point=point,
+            version=point.version,
+            village=point.village,
+            planned_year=2021,
+            office_secured_on=date(2021, 7, 1),
         )
     equipment_record(
         actor=world.county,

@@ -16,6 +16,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from shuangbai.core.dates import day_label
+
 WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 CHECK_CHARS = "10X98765432"
 
@@ -117,7 +119,7 @@ def parse(raw: object, *, today: date | None = None) -> IdFacts:
             f"身份证号中的出生日期“{number[6:14]}”不是有效日期。", code="id_number"
         ) from None
     if not EARLIEST_BIRTH <= birth <= (today or date.today()):
-        raise ValidationError(f"身份证号中的出生日期{birth:%Y年%-m月%-d日}不合理。", code="id_number")
+        raise ValidationError(f"身份证号中的出生日期{day_label(birth)}不合理。", code="id_number")
     if check_char(number[:17]) != number[17]:
         raise ValidationError("身份证号校验位不正确，请核对是否有数字录错。", code="id_number")
     return IdFacts(number=number, birth_date=birth, gender="M" if int(number[16]) % 2 else "F")

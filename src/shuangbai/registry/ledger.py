@@ -43,6 +43,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from shuangbai.core.audit import audit_record, current_ip, field_changes
 from shuangbai.core.crypto import decrypt_bytes, encrypt_bytes
+from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, AuditEntry, User
 from shuangbai.core.scoping import code_range, scope_of
 from shuangbai.core.spreadsheets import clean_text
@@ -287,9 +288,9 @@ def _date(value: Any) -> date:
         except ValueError:
             raise _CellError(f"“{text}”不是有效日期") from None
     if day < EARLIEST:
-        raise _CellError(f"{day:%Y年%-m月%-d日}早于{EARLIEST.year}年，请核对")
+        raise _CellError(f"{day_label(day)}早于{EARLIEST.year}年，请核对")
     if day > timezone.localdate():
-        raise _CellError(f"{day:%Y年%-m月%-d日}晚于今天")
+        raise _CellError(f"{day_label(day)}晚于今天")
     return day
 
 

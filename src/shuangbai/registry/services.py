@@ -18,6 +18,7 @@ from django.utils import timezone
 from shuangbai.core import idnumber
 from shuangbai.core.audit import audit_record, field_changes
 from shuangbai.core.crypto import lookup_hash
+from shuangbai.core.dates import day_label
 from shuangbai.core.masking import mask_phone
 from shuangbai.core.models import BUREAU_ROLES, AuditAction, Role, User
 from shuangbai.core.scoping import scope_of
@@ -91,9 +92,7 @@ def identity(
                 f"性别与身份证号不符（身份证号显示为{'男' if facts.gender == 'M' else '女'}）。"
             )
         if birth_date and birth_date != facts.birth_date:
-            errors["birth_date"] = (
-                f"出生日期与身份证号不符（身份证号显示为{facts.birth_date:%Y年%-m月%-d日}）。"
-            )
+            errors["birth_date"] = f"出生日期与身份证号不符（身份证号显示为{day_label(facts.birth_date)}）。"
         if errors:
             raise ValidationError(errors)
         return Identity(
@@ -450,7 +449,7 @@ def beneficiary_exit(
         raise ValidationError({"on_date": "退出日期不能晚于今天。"})
     if on_date < beneficiary.registered_on:
         raise ValidationError(
-            {"on_date": f"退出日期不能早于建档日期（{beneficiary.registered_on:%Y年%-m月%-d日}）。"}
+            {"on_date": f"退出日期不能早于建档日期（{day_label(beneficiary.registered_on)}）。"}
         )
     update_versioned(
         beneficiary,

@@ -1,5 +1,6 @@
 from django import forms
 
+from shuangbai.core.dates import day_label
 from shuangbai.core.forms import DateInput, VersionedForm
 from shuangbai.regions.models import Region
 from shuangbai.stations.models import Point, Station
@@ -151,7 +152,7 @@ class CoverEndForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignment"].queryset = covers if covers is not None else Assignment.objects.none()
         self.fields["assignment"].label_from_instance = lambda a: (
-            f"{a.point.name}（{a.started_on:%Y年%-m月%-d日}起）"
+            f"{a.point.name}（{day_label(a.started_on)}起）"
         )
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from shuangbai.core.spreadsheets import clean_text
-from shuangbai.core.validators import PHONE_ERROR, normalise_phone
+from shuangbai.core.validators import normalise_phone
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -51,6 +51,7 @@ ALIASES = {
 }
 GENDERS = {"男": "M", "女": "F", "男性": "M", "女性": "F", "m": "M", "f": "F"}
 ABSENT = {"缺考", "未参加", "弃考"}  # a score cell saying the person did not sit
+MOBILE = re.compile(r"1[3-9]\d{9}")
 SCORE = re.compile(r"(\d{1,3}(?:\.\d{1,2})?)\s*分?")
 
 
@@ -202,8 +203,8 @@ def read_applicants(data: bytes, counties: dict[str, Any]) -> tuple[list[Applica
         phone = _text(cells.get("phone"))
         if phone:
             row.phone = normalise_phone(phone)
-            if not row.phone:
-                problem("phone", f"“{phone}”不是有效的电话号码：{PHONE_ERROR}")
+            if not MOBILE.fullmatch(row.phone):
+                problem("phone", f"“{phone}”不是有效的手机号码，应为11位数字，以1开头（如13812345678）")
         county = re.sub(r"\s", "", _text(cells["county"]))
         row.county = counties.get(county)
         if not county:

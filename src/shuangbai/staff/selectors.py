@@ -451,7 +451,13 @@ def round_applicants(
         applicants = applicants.filter(stage_filter(round_, stage))
     if q:
         applicants = applicants.filter(name__contains=q)
-    return applicants.order_by("region_code", F("written_score").desc(nulls_last=True), "name", "id")
+    return applicants.order_by(
+        "region_code",
+        F("written_score").desc(nulls_last=True),
+        F("interview_score").desc(nulls_last=True),
+        "name",
+        "id",
+    )
 
 
 def hire_station_choices(user: User, applicant: Applicant) -> dict[str, QuerySet]:

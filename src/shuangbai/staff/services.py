@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
+from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, Role, User
 from shuangbai.core.scoping import code_range, scope_of
 from shuangbai.core.versioning import update_versioned
@@ -119,7 +120,7 @@ def _close_open_assignments(staff: Staff, last_day: date) -> None:
     for assignment in staff.assignments.open().select_for_update():
         if last_day < assignment.started_on:
             raise ValidationError(
-                {"on_date": f"日期不能早于当前岗位的起始日期（{assignment.started_on:%Y年%-m月%-d日}）。"}
+                {"on_date": f"日期不能早于当前岗位的起始日期（{day_label(assignment.started_on)}）。"}
             )
         assignment.ended_on = last_day
         assignment.save(update_fields=["ended_on"])
@@ -232,7 +233,7 @@ def staff_cover_start(*, actor: User, staff: Staff, point: Point, started_on: da
         raise ValidationError({"point": f"{staff.name}已在兼任“{point.name}”。"})
     if started_on < staff.hired_on:
         raise ValidationError(
-            {"started_on": f"兼任起始日期不能早于入职日期（{staff.hired_on:%Y年%-m月%-d日}）。"}
+            {"started_on": f"兼任起始日期不能早于入职日期（{day_label(staff.hired_on)}）。"}
         )
     assignment = Assignment(
         staff=staff,
@@ -249,7 +250,7 @@ def staff_cover_start(*, actor: User, staff: Staff, point: Point, started_on: da
         actor=actor,
         action=AuditAction.CHANGE,
         obj=staff,
-        changes={"兼任社工点": [None, f"{point.name}（{started_on:%Y年%-m月%-d日}起）"]},
+        changes={"兼任社工点": [None, f"{point.name}（{day_label(started_on)}起）"]},
     )
     return assignment
 
@@ -263,7 +264,7 @@ def staff_cover_end(*, actor: User, assignment: Assignment, ended_on: date) -> A
         raise ValidationError("该兼任已结束。")
     if ended_on < assignment.started_on:
         raise ValidationError(
-            {"ended_on": f"结束日期不能早于兼任起始日期（{assignment.started_on:%Y年%-m月%-d日}）。"}
+            {"ended_on": f"结束日期不能早于兼任起始日期（{day_label(assignment.started_on)}）。"}
         )
     assignment.ended_on = ended_on
     assignment.save(update_fields=["ended_on"])
@@ -271,7 +272,7 @@ def staff_cover_end(*, actor: User, assignment: Assignment, ended_on: date) -> A
         actor=actor,
         action=AuditAction.CHANGE,
         obj=assignment.staff,
-        changes={"兼任社工点": [assignment.point.name, f"{ended_on:%Y年%-m月%-d日}结束"]},
+        changes={"兼任社工点": [assignment.point.name, f"{day_label(ended_on)}结束"]},
     )
     return assignment
 
@@ -368,7 +369,7 @@ def _training_fields(
         if outside:
             name = organiser.strip() or organiser_name(organiser_region, station)
             errors["attendees"] = (
-                f"{'、'.join(person.name for person in outside)}在{held_on:%Y年%-m月%-d日}"
+                f"{'、'.join(person.name for person in outside)}在{day_label(held_on)}"
                 f"不在{name}的人员范围内（县、市培训限本地在岗人员，社工站培训限本站人员）。"
             )
     if errors:
@@ -506,7 +507,7 @@ def _check_round(fields: dict[str, Any]) -> None:
     announced = fields.get("announced_on")
     for name, label in (("written_exam_on", "笔试日期"), ("interview_on", "面试日期")):
         if announced and fields.get(name) and fields[name] < announced:
-            errors[name] = f"{label}不能早于公告日期（{announced:%Y年%-m月%-d日}）。"
+            errors[name] = f"{label}不能早于公告日期（{day_label(announced)}）。"
     exam, interview = fields.get("written_exam_on"), fields.get("interview_on")
     if exam and interview and interview < exam:
         errors["interview_on"] = "面试日期不能早于笔试日期。"
@@ -848,7 +849,7 @@ def applicant_hire(
     round makes them a supervisor of that county (or the city, 市本级). The staff record is made by
     `staff_create`, as for anyone else, and linked to the applicant."""
     applicant = (
-        Applicant.objects.select_for_update()
+        Applicant.objects.select_for_update(of=("self",))
         .select_related("round", "round__city", "county")
         .get(pk=applicant.pk)
     )

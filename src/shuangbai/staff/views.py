@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
+from shuangbai.core.dates import day_label
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_manage_org, require_personal_data
@@ -286,7 +287,7 @@ def cover_start(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(
-                request, f"{person.name}自{assignment.started_on:%Y年%-m月%-d日}兼任{assignment.point.name}。"
+                request, f"{person.name}自{day_label(assignment.started_on)}兼任{assignment.point.name}。"
             )
             return redirect(person)
     return render(
@@ -299,7 +300,7 @@ def cover_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
     person = _cover_manager_staff(request, pk)
-    form = CoverEndForm(request.POST or None, covers=staff_covers(person))
+    form = CoverEndForm(request.POST or None, covers=staff_covers(person).visible_to(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.staff_cover_end(
@@ -312,7 +313,7 @@ def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{person.name}兼任{assignment.point.name}已于{assignment.ended_on:%Y年%-m月%-d日}结束。",
+                f"{person.name}兼任{assignment.point.name}已于{day_label(assignment.ended_on)}结束。",
             )
             return redirect(person)
     return render(
@@ -509,9 +510,13 @@ def recruitment_round(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, round_, county_id=county.pk if county else None, stage=stage, q=q
         )
         page = Paginator(applicants, 50).get_page(request.GET.get("page"))
+        full = {row.region.pk for row in context["figures"].rows if row.hired >= row.positions}
         for applicant in page:
             applicant.stage = applicant_stage(applicant, round_)
             applicant.county_label = region_label(applicant.county, round_)
+            applicant.may_hire = not (
+                applicant.hired_staff_id or applicant.withdrawn or applicant.county_id in full
+            )
         context |= {
             "page": page,
             "counties": [(r, region_label(r, round_)) for r in counties],
@@ -519,7 +524,6 @@ def recruitment_round(request: HttpRequest, pk: int) -> HttpResponse:
             "stage": stage,
             "stages": STAGES,
             "q": q,
-            "may_hire": request.user.is_bureau,
         }
     return render(request, "staff/recruitment_round.html", context)
 

@@ -146,7 +146,9 @@ def _latest_missing(as_of: date, *, point: bool):
 
 def site_counts(model, low: str, high: str, as_of: date, *, by: int = 6) -> dict[str, SiteCounts]:
     """{the first `by` digits of the region code (6: county, 4: city): counts} for stations or points under the
-    code range, as of the day."""
+    code range, as of the day. Offices and equipment count only for sites already due (应建)."""
+    planned = Q(planned_year__lte=as_of.year) | Q(built_on__lte=as_of)
+    with_office = planned & Q(office_secured_on__lte=as_of)
     rows = (
         model.objects.filter(region_code__gte=low, region_code__lte=high)
         .filter(_alive("", as_of))
@@ -154,10 +156,10 @@ def site_counts(model, low: str, high: str, as_of: date, *, by: int = 6) -> dict
         .values("county")
         .order_by("county")
         .annotate(
-            planned=Count("id", filter=Q(planned_year__lte=as_of.year) | Q(built_on__lte=as_of)),
+            planned=Count("id", filter=planned),
             built=Count("id", filter=Q(built_on__lte=as_of)),
-            office=Count("id", filter=Q(office_secured_on__lte=as_of)),
-            worst=Max("missing", filter=Q(office_secured_on__lte=as_of)),
+            office=Count("id", filter=with_office),
+            worst=Max("missing", filter=with_office),
         )
     )
     return {
@@ -177,15 +179,17 @@ def _staff_in_post(low: str, high: str, as_of: date):
 
 
 def staff_counts(
-    low: str, high: str, as_of: date, *, by: int = 6
+    low: str, high: str, as_of: date, *, by: int = 6, heads: bool = False
 ) -> tuple[dict[tuple[str, bool], int], dict[bool, int]]:
-    """({(county, at a point): posts}, {at a point: people}) on the day."""
+    """({(county, at a point): posts}, {at a point: people}) on the day; with `heads`, people in each group too
+    (a city's row in the province's table is that city's 合计)."""
     posts = _staff_in_post(low, high, as_of).annotate(county=Substr("region_code", 1, by))
+    counted = Count("staff_id", distinct=True) if heads else Count("id")
     by_county: dict[tuple[str, bool], int] = {}
     people: dict[bool, int] = {}
     for at_point in (False, True):
         kind = posts.filter(point__isnull=not at_point)
-        for row in kind.values("county").order_by().annotate(n=Count("id")):
+        for row in kind.values("county").order_by().annotate(n=counted):
             by_county[(row["county"], at_point)] = row["n"]
         people[at_point] = kind.values("staff_id").distinct().count()
     return by_county, people
@@ -256,11 +260,11 @@ def progress_table(city: Region, as_of: date, *, start: date | None = None) -> P
             is_city_level=is_city_level,
             trainings=trainings[key],
         )
-        if not is_city_level:
-            row.stations = stations.get(key, SiteCounts())
-            row.points = points.get(key, SiteCounts())
-            row.stations.staff = staff.get((key, False), 0)
-            row.points.staff = staff.get((key, True), 0)
+        # the city level's own sites: towns placed directly under a city (东莞, 中山); none elsewhere
+        row.stations = stations.get(key, SiteCounts())
+        row.points = points.get(key, SiteCounts())
+        row.stations.staff = staff.get((key, False), 0)
+        row.points.staff = staff.get((key, True), 0)
         report = reports.get(region.code)
         if report is not None:
             row.report = report
@@ -301,7 +305,7 @@ def province_table(province: Region, as_of: date, *, start: date | None = None) 
     cities = list(Region.objects.filter(parent=province, level=Level.CITY).order_by("code"))
     stations = site_counts(Station, low, high, as_of, by=4)
     points = site_counts(Point, low, high, as_of, by=4)
-    staff, people = staff_counts(low, high, as_of, by=4)
+    staff, people = staff_counts(low, high, as_of, by=4, heads=True)
     trainings = training_counts(low, high, start, as_of, by=4)
     reports = reports_in_force(low, high, as_of)
     units = Counter(

@@ -120,11 +120,11 @@ def progress_sites(request: HttpRequest) -> HttpResponse:
     if county.level not in (Level.CITY, Level.COUNTY):
         raise Http404
     form, as_of, _ = _as_of(request)
-    if as_of is None:
-        as_of = timezone.localdate()
     kind = request.GET.get("kind", "")
-    lines = county_sites(county, as_of, user=request.user)
-    if kind in ("社工站", "社工点"):
+    if kind not in ("社工站", "社工点"):
+        kind = ""
+    lines = county_sites(county, as_of, user=request.user) if as_of else []
+    if kind:
         lines = [line for line in lines if line.kind == kind]
     return render(
         request,

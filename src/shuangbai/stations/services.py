@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
+from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.versioning import update_versioned
 from shuangbai.regions.models import Level, Region
@@ -201,7 +202,7 @@ def equipment_record(
     _check_effective_on(effective_on)
     site = point or station
     if site.is_retired and site.retired_on <= effective_on:
-        raise ValidationError(f"{site.name}已于{site.retired_on:%Y年%-m月%-d日}撤销。")
+        raise ValidationError(f"{site.name}已于{day_label(site.retired_on)}撤销。")
     present = [item for item in EquipmentItem.values if item in set(items)]
     record = EquipmentRecord(
         station=station,

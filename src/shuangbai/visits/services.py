@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record, field_changes
+from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, Role, User
 from shuangbai.core.versioning import STALE_MESSAGE
 from shuangbai.regions.models import Level, Region
@@ -228,7 +229,7 @@ def visit_record(
         beneficiary_change_levels(
             actor=actor,
             beneficiary=changed_person,
-            reason=f"{visit.visited_on:%Y年%-m月%-d日}走访：{visit.change_reason}",
+            reason=f"{day_label(visit.visited_on)}走访：{visit.change_reason}",
             risk_level=risk_after or None,
             follow_up_level=level_after,
         )

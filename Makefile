@@ -24,9 +24,12 @@ demo: install
 serve: install
 	$(VENV)/bin/shuangbai serve --host $(HOST) --port $(PORT)
 
-# Unit and integration tests; DATABASE_URL=postgres://... runs them on PostgreSQL.
+# Unit and integration tests; DATABASE_URL=postgres://... runs them on PostgreSQL. TEST_WORKERS processes
+# (pytest-xdist, each with its own test database; a test module stays on one worker); TEST_WORKERS=0 runs them
+# in this process.
+TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest -q --ignore=tests/browser $(PYTEST_ARGS)
+	$(PY) -m pytest -q --ignore=tests/browser -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Playwright driving the system's Chromium (/usr/bin/chromium; Debian package `chromium`).
 test-browser: install

@@ -120,6 +120,56 @@ ROUTES: dict[str, Route] = {
     "supervision:recommendation_done": Route("recommendation", "follow_up"),
     "supervision:items": Route(None, "catalogue"),
     "supervision:item_toggle": Route("check_item", "catalogue", scoped=False),
+    # -- cases and referrals
+    "cases:index": Route("station", "personal", query="station"),
+    "cases:create": Route("beneficiary", "casework", query="beneficiary"),
+    "cases:create_person": Route("station", "casework", query="station"),
+    "cases:detail": Route("case", "personal"),
+    "cases:edit": Route("case", "casework"),
+    "cases:note_create": Route("case", "casework"),
+    "cases:goal_create": Route("case", "casework"),
+    "cases:goal_edit": Route("goal", "casework"),
+    "cases:review_create": Route("case", "case_review"),
+    "cases:close": Route("case", "casework"),
+    "cases:exemplary": Route("case", "casework"),
+    "cases:referral_create": Route("case", "casework"),
+    "cases:step_create": Route("referral", "casework"),
+    "cases:agencies": Route(None, "catalogue"),
+    "cases:agency_edit": Route("agency", "catalogue", scoped=False),
+    # -- assistance and distribution
+    "assistance:index": Route("beneficiary", "personal", query="beneficiary"),
+    "assistance:create": Route("beneficiary", "edit", query="beneficiary"),
+    "assistance:detail": Route("assistance", "personal"),
+    "assistance:advance": Route("assistance", "edit"),
+    "assistance:types": Route(None, "catalogue"),
+    "assistance:type_toggle": Route("assistance_type", "catalogue", scoped=False),
+    "assistance:batches": Route(None, "read"),
+    "assistance:batch_create": Route(None, "bureau_or_head"),
+    "assistance:batch": Route("batch", "read"),  # totals and stock per holder, no names: the viewer too
+    "assistance:allocate": Route("batch", "personal_manage"),
+    "assistance:hand_out": Route("batch", "hand_out"),
+    "assistance:return": Route("batch", "keep"),
+    "assistance:pending": Route("batch", "personal"),
+    "assistance:hand_out_photo": Route("hand_out", "personal"),
+    # -- activities, volunteers, partners
+    "activities:index": Route("station", "read", query="station"),  # no names: the viewer too
+    "activities:create": Route("station", "edit", query="station"),
+    "activities:detail": Route("activity", "personal"),
+    "activities:edit": Route("activity", "edit"),
+    "activities:people": Route("station", "personal", query="station"),
+    "activities:photo": Route("activity_photo", "personal"),
+    "activities:volunteers": Route("station", "personal", query="station"),
+    "activities:volunteer_create": Route("station", "edit", query="station"),
+    "activities:volunteer": Route("volunteer", "personal"),
+    "activities:volunteer_edit": Route("volunteer", "edit"),
+    "activities:volunteer_service": Route("volunteer", "edit"),
+    "activities:partners": Route("station", "personal", query="station"),
+    "activities:partner_create": Route("station", "edit", query="station"),
+    "activities:partner": Route("partner", "personal"),
+    "activities:partner_edit": Route("partner", "edit"),
+    # -- station figures
+    "stations:figures": Route("region", "read", query="region"),
+    "stations:figures_export": Route("region", "read", query="region"),
 }
 
 # For each person of the `world` fixture: the letter of a station inside and one outside their scope.
@@ -137,6 +187,8 @@ BUREAU = {"province", "city", "county"}
 CATALOGUE = {"province", "city"}
 REVEAL = BUREAU | {"head_a"}  # and import: bureau roles and station heads
 FOLLOW_UP = BUREAU | {"supervisor", "head_a"}  # marking an inspection's recommendation done
+CASEWORK = {"head_a", "worker_a", "worker_b"}  # working a case: the people of its station
+STATION_STAFF = {"head_a", "worker_a", "worker_b"}  # handing out goods at their station
 
 
 def served_route_names(urlconf=None) -> set[str]:
@@ -290,6 +342,121 @@ def _inspection(world, letter: str) -> tuple[int, int, int]:
     return getattr(world, key)
 
 
+def _activity(world, letter: str) -> tuple[int, int, int, int]:
+    """An activity of station `letter` with a photo, its beneficiary, a volunteer and a partner of its town.
+    (activity id, photo id, volunteer id, partner id)"""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from shuangbai.activities.services import activity_record, partner_create, volunteer_create
+
+    key = f"_activity_{letter}"
+    if not hasattr(world, key):
+        station = getattr(world, f"station_{letter}")
+        picture = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(picture, "JPEG")
+        partner = partner_create(actor=None, station=station, name="村委会", kind="community")
+        volunteer = volunteer_create(actor=None, station=station, name="志愿者甲", phone="13900000000")
+        activity = activity_record(
+            actor=None,
+            station=station,
+            title="闹元宵",
+            theme="festival",
+            held_on=timezone.localdate(),
+            place="村委",
+            participants=20,
+            partners=[partner],
+            people=[getattr(world, f"beneficiary_{letter}")],
+            volunteers=[(volunteer, 2)],
+            photos=[SimpleUploadedFile("p.jpg", picture.getvalue(), "image/jpeg")],
+        )
+        setattr(world, key, (activity.pk, activity.photos.get().pk, volunteer.pk, partner.pk))
+    return getattr(world, key)
+
+
+def _assistance(world, letter: str) -> tuple[int, int, int, int]:
+    """An assistance record of station `letter`'s beneficiary, and a batch received by the station's city,
+    allocated to its county and on to the station, one unit handed to that beneficiary with a photo.
+    (assistance id, assistance type id, batch id, hand-out id)"""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from shuangbai.assistance.catalogue import seed_assistance_types
+    from shuangbai.assistance.models import AssistanceType
+    from shuangbai.assistance.services import allocate, assistance_create, batch_receive, hand_out
+
+    key = f"_assistance_{letter}"
+    if not hasattr(world, key):
+        # a transactional test before this one flushed the migration's rows
+        seed_assistance_types(AssistanceType)
+        today = timezone.localdate()
+        person = getattr(world, f"beneficiary_{letter}")
+        station = getattr(world, f"station_{letter}")
+        kind = AssistanceType.objects.get(code="medical_relief")
+        record = assistance_create(
+            actor=None, beneficiary=person, type=kind, party="government", on=max(today, person.registered_on)
+        )
+        county = station.town.parent
+        batch = batch_receive(
+            actor=None,
+            holder=county.parent,
+            item="健康包",
+            unit="份",
+            quantity=5,
+            party="government",
+            received_on=today,
+        )
+        allocate(actor=None, source=batch.holdings.get(), target=county, quantity=3, on=today)
+        allocate(actor=None, source=batch.holdings.get(level="county"), target=station, quantity=2, on=today)
+        picture = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(picture, "JPEG")
+        given = hand_out(
+            actor=None,
+            holding=batch.holdings.get(level="station"),
+            beneficiary=person,
+            handed_on=today,
+            photo=SimpleUploadedFile("s.jpg", picture.getvalue(), "image/jpeg"),
+        )
+        setattr(world, key, (record.pk, kind.pk, batch.pk, given.pk))
+    return getattr(world, key)
+
+
+def _case(world, letter: str) -> tuple[int, int, int, int]:
+    """An open case of station `letter`'s person with one goal and one referral under way, opened by its worker
+    where the fixture has one. (case id, goal id, referral id, agency id)"""
+    from django.utils import timezone
+
+    from shuangbai.cases.catalogue import seed_agencies
+    from shuangbai.cases.models import Agency
+    from shuangbai.cases.services import case_open, goal_add, referral_create
+    from shuangbai.regions.models import Region
+
+    key = f"_case_{letter}"
+    if not hasattr(world, key):
+        seed_agencies(Agency, Region)  # a transactional test before this one flushed the migration's rows
+        today = timezone.localdate()
+        author = getattr(world, f"worker_{letter}", None)
+        case = case_open(
+            actor=author,
+            beneficiary=getattr(world, f"beneficiary_{letter}"),
+            opened_on=today,
+            source="visit",
+            presenting_problem="取暖困难",
+            worker=getattr(world, f"staff_{letter}"),
+        )
+        goal = goal_add(actor=author, case=case, text="安全过冬")
+        agency = Agency.objects.get(name="云浮市救助站")
+        referral = referral_create(actor=author, case=case, agency=agency, purpose="救助", referred_on=today)
+        setattr(world, key, (case.pk, goal.pk, referral.pk, agency.pk))
+    return getattr(world, key)
+
+
 def _superuser():
     from shuangbai.core.models import User
     from shuangbai.regions.models import Region
@@ -314,6 +481,12 @@ def _object_arg(world, kind: str, letter: str, owner=None):
         return _recruitment(world, letter)[kind == "applicant"]
     if kind in ("inspection", "recommendation", "check_item"):
         return _inspection(world, letter)[("inspection", "recommendation", "check_item").index(kind)]
+    if kind in ("activity", "activity_photo", "volunteer", "partner"):
+        return _activity(world, letter)[("activity", "activity_photo", "volunteer", "partner").index(kind)]
+    if kind in ("assistance", "assistance_type", "batch", "hand_out"):
+        return _assistance(world, letter)[("assistance", "assistance_type", "batch", "hand_out").index(kind)]
+    if kind in ("case", "goal", "referral", "agency"):
+        return _case(world, letter)[("case", "goal", "referral", "agency").index(kind)]
     if kind == "category":
         from shuangbai.registry.models import Category
 
@@ -351,6 +524,8 @@ WRITE_ACCESS = {
 }
 WRITE_ACCESS |= {"supervise", "follow_up"}  # supervision
 WRITE_ACCESS |= {"recruit_manage", "recruit_hire"}  # recruitment
+WRITE_ACCESS |= {"casework", "case_review"}  # cases
+WRITE_ACCESS |= {"hand_out", "keep"}  # distribution
 
 
 def expected_inside(username: str, route: Route) -> set[int]:
@@ -384,6 +559,14 @@ def expected_inside(username: str, route: Route) -> set[int]:
         # (403 on managing them) and hires into its county's stations
         "recruit_manage": ({200} if username in {"province", "city"} else {403}) if bureau else {404},
         "recruit_hire": {200} if bureau else {404},
+        # cases: the station's own people (head, workers) open and work its cases; bureau roles and supervisors
+        # read them (403 on working them); a supervisor records reviews in the stations assigned. Viewer: 404.
+        "casework": ({200} if username in CASEWORK else {403}) if personal else {404},
+        "case_review": ({200} if username == "supervisor" else {403}) if personal else {404},
+        # distribution: handing goods out is the station's own staff's; moving goods out of a holder (returning
+        # them) its keepers': the station's staff, the bureaus over a county's stock. Supervisors read.
+        "hand_out": ({200} if username in STATION_STAFF else {403}) if personal else {404},
+        "keep": ({200} if bureau or username in STATION_STAFF else {403}) if personal else {404},
     }[route.access]
 
 

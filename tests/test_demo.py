@@ -282,3 +282,85 @@ def test_hekou_visits_its_civil_affairs_households_twice_a_week(db):
     behind = [pk for pk, day in last.items() if day < timezone.localdate() - timedelta(days=3)]
     assert 0 < len(behind) < 20  # a few fell behind: overdue on a 3-day interval
     assert not Visit.objects.filter(visited_on__gt=timezone.localdate()).exists()
+
+
+# ---------------------------------------------------------------------- the seeds' station stories, as figures
+
+HEKOU_TOWN, SULONG_TOWN, YUNAN_COUNTY, SHUITAI_TOWN = "445302003000", "445381002000", "445322000000", "445321"
+
+
+def _figures(code: str, start: date, end: date):
+    from shuangbai.stations.figures import station_figures
+
+    return station_figures(Region.objects.get(code=code.ljust(12, "0")), start, end)
+
+
+def test_hekou_paragraph_of_seed_001_comes_out_of_the_station_figures(db):
+    """ "累计精准识别出困难边缘人员12人，高龄独居老人3名、留守儿童4名，累计协助16名符合条件的人员申请残疾人补贴，
+    为4名80岁老年人申请高龄津贴、16名村民申请医疗救助，为26户家庭链接了救助金和生活物资，为17户提供临时救助"."""
+    got = _figures(HEKOU_TOWN, date(2000, 1, 1), date(2021, 8, 9))  # 累计: everything up to the bulletin
+    assert got.value("registry.new.near_poverty") == 12
+    assert got.value("registry.new.living_alone_elderly") == 3
+    assert got.value("registry.new.left_behind_child") == 4
+    assert got.value("assistance.disability_subsidy.people") == 16
+    assert got.value("assistance.old_age_allowance.people") == 4
+    assert got.value("assistance.medical_relief.people") == 16
+    assert got.value("assistance.relief_money.households") == 26
+    assert got.value("assistance.daily_supplies.households") == 26
+    assert got.value("assistance.temporary_relief.households") == 17
+
+
+def test_sulong_spring_festival_series(db):
+    from shuangbai.assistance.models import HandOut
+
+    got = _figures(SULONG_TOWN, date(2023, 1, 1), date(2023, 1, 31))
+    assert got.value("assistance.cash_gift.households") == 20
+    assert got.value("distribution.棉被") == 10 and got.value("distribution.棉衣") == 24
+    assert got.value("distribution.棉被.households") + got.value("distribution.棉衣.households") == 34
+    assert got.value("assistance.daily_supplies.households") == 10
+    assert got.value("distribution.健康包") == 46
+    health = HandOut.objects.filter(batch__item="健康包", station__town__code=SULONG_TOWN)
+    assert set(health.values_list("handed_on", flat=True)) == {date(2023, 1, 17), date(2023, 1, 18)}
+
+
+def test_yunan_health_packs_down_the_tree(db):
+    from shuangbai.assistance.models import Batch, Holding
+    from shuangbai.assistance.selectors import not_yet_received
+    from shuangbai.assistance.services import stock_of
+
+    got = _figures(YUNAN_COUNTY, date(2023, 1, 1), date(2023, 2, 28))
+    assert 2700 <= got.value("distribution.健康包") < 2800
+    packs = Batch.objects.get(item="健康包", level="city")
+    county = Holding.objects.get(batch=packs, region_code=YUNAN_COUNTY)
+    stations = Holding.objects.filter(batch=packs, parent=county)
+    assert stations.count() == 15
+    assert all(stock_of(holding) >= 0 for holding in stations)
+    # every registered dispersed extreme-poverty dependant of 郁南县 has had one: none left on the list
+    reader = User(role="city", is_superuser=True)
+    assert not not_yet_received(reader, packs).filter(region_code__startswith=YUNAN_COUNTY[:6]).exists()
+
+
+def test_shuitai_enterprise_festive_visit(db):
+    from shuangbai.assistance.models import Batch
+
+    got = _figures(SHUITAI_TOWN, date(2023, 1, 16), date(2023, 1, 16))
+    batch = Batch.objects.get(donor="翔顺金水台温泉小镇")
+    assert batch.party == "enterprise"
+    assert got.value("distribution.春节慰问品") == batch.quantity > 0
+
+
+def test_the_other_stories_are_in_the_figures(db):
+    """桂圩镇's referral of 小Q (seed 000), and the festival activities of 高峰街道, 六都镇, 罗城街道, 东成镇."""
+    guixu = _figures(GUIXU, date(2023, 1, 1), date(2023, 2, 28))
+    assert guixu.value("referrals.sent") >= 1 and guixu.value("referrals.done") >= 1
+    for town in ("高峰街道", "六都镇", "罗城街道", "东成镇"):
+        code = Region.objects.get(name=town, level="town").code
+        assert _figures(code, date(2023, 1, 1), date(2023, 2, 28)).value("activities.count") >= 1, town
+
+
+def test_the_demo_s_stories_load_once(db):
+    from shuangbai.activities.demo import load_demo as load_activities
+    from shuangbai.assistance.demo import load_demo as load_assistance
+    from shuangbai.cases.demo import load_demo as load_cases
+
+    assert load_assistance() == load_cases() == load_activities() == 0

@@ -27,6 +27,9 @@ from importlib import resources
 from django.db import transaction
 from django.db.models import Min
 
+from shuangbai.activities import demo as activities_demo
+from shuangbai.assistance import demo as assistance_demo
+from shuangbai.cases import demo as cases_demo
 from shuangbai.core.models import Role, User
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
@@ -744,4 +747,7 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
         )
     supervision_demo.load_demo(None)
     load_demo_recruitment(None)
+    cases_demo.load_demo(None)
+    activities_demo.load_demo(None)
+    assistance_demo.load_demo(None)
     return _create_logins(password or demo_password())

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "shuangbai.registry",
     "shuangbai.visits",
     "shuangbai.supervision",
+    "shuangbai.cases",
+    "shuangbai.activities",
+    "shuangbai.assistance",
 ]
 
 MIDDLEWARE = [

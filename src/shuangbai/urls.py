@@ -17,5 +17,8 @@ urlpatterns = [
     path("registry/", include("shuangbai.registry.urls")),
     path("visits/", include("shuangbai.visits.urls")),
     path("supervision/", include("shuangbai.supervision.urls")),
+    path("cases/", include("shuangbai.cases.urls")),
+    path("activities/", include("shuangbai.activities.urls")),
+    path("assistance/", include("shuangbai.assistance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -257,7 +257,11 @@ def staff_cover_start(*, actor: User, staff: Staff, point: Point, started_on: da
 
 @transaction.atomic
 def staff_cover_end(*, actor: User, assignment: Assignment, ended_on: date) -> Assignment:
-    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("staff", "point").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("staff", "point")
+        .get(pk=assignment.pk)
+    )
     if not assignment.is_cover:
         raise ValidationError("这不是兼任安排；本岗变动请用“调动”或“办理离职”。")
     if assignment.ended_on is not None:

@@ -122,3 +122,25 @@ def progress_workbook(table: ProgressTable, rows: list[ProgressRow], *, with_tot
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def figures_workbook(table) -> bytes:
+    """The station figures as a sheet: a title line, then section, item, number and unit per row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "工作数据"
+    sheet["A1"] = f"{table.region.name}工作数据（{day_label(table.start)}至{day_label(table.end)}）"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.merge_cells("A1:D1")
+    sheet.append(["类别", "项目", "数量", "单位"])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for section in table.sections:
+        for figure in section.figures:
+            sheet.append([section.name, figure.label, figure.value, figure.unit])
+    for letter, width in zip("ABCD", (12, 36, 12, 8), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import figures_views, progress_views, views
 
 app_name = "stations"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("points/<int:pk>/retire/", views.point_retire, name="point_retire"),
     path("<int:pk>/equipment/", progress_views.station_equipment, name="equipment"),
     path("points/<int:pk>/equipment/", progress_views.point_equipment, name="point_equipment"),
+    path("figures/", figures_views.figures, name="figures"),
+    path("figures/export/", figures_views.figures_export, name="figures_export"),
     path("progress/", progress_views.progress, name="progress"),
     path("progress/export/", progress_views.progress_export, name="progress_export"),
     path("progress/sites/", progress_views.progress_sites, name="progress_sites"),

@@ -6,4 +6,4 @@ class VisitsConfig(AppConfig):
     verbose_name = "入户走访与跟进"
 
     def ready(self) -> None:
-        from . import timeline  # noqa: F401  (registers the visits' events on the beneficiary timeline)
+        from . import figures, timeline  # noqa: F401  (the visits' events on the timeline, their station figures)

@@ -174,7 +174,7 @@ def _year(text: str, today: date) -> int:
     return year
 
 
-def _day(text: str, what: str) -> date:
+def parse_day(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
@@ -207,7 +207,7 @@ def parse_period(params: Mapping[str, str], *, today: date | None = None) -> Per
     elif kind == "dates":
         if not (params.get("from") or "").strip() or not (params.get("to") or "").strip():
             raise ValidationError("请填写开始日期和结束日期。")
-        period = dates_period(_day(params["from"], "开始日期"), _day(params["to"], "结束日期"))
+        period = dates_period(parse_day(params["from"], "开始日期"), parse_day(params["to"], "结束日期"))
     else:
         raise ValidationError("时段类型无效：请选择按月、按季度、按年或自定义日期。")
     return checked_period(period, today=today)

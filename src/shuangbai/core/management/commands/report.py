@@ -1,8 +1,8 @@
 """shuangbai report coverage --region CODE --from YYYY-MM-DD --to YYYY-MM-DD [--json] [--as USERNAME]
 shuangbai report progress-table --city CODE --as-of YYYY-MM-DD [-o FILE.xlsx | --json] [--as USERNAME]
+shuangbai report station-figures --region CODE --from YYYY-MM-DD --to YYYY-MM-DD [-o FILE.xlsx | --json]
 
-The programme's reports from the command line, one subcommand each (coverage, the progress table; the station
-figures follow). Without --as a report runs over everything, as a system report; with --as it sees what
+The programme's reports from the command line, one subcommand each. Without --as a report runs over everything, as a system report; with --as it sees what
 that user would see on the page.
 """
 
@@ -19,7 +19,8 @@ from shuangbai.core.commands import user_named
 from shuangbai.core.models import User
 from shuangbai.regions.models import Level, Region
 from shuangbai.stations import progress
-from shuangbai.stations.exports import progress_workbook, table_cells
+from shuangbai.stations.exports import figures_workbook, progress_workbook, table_cells
+from shuangbai.stations.figures import station_figures
 from shuangbai.visits import coverage as cov
 
 LEVEL_HEADERS = ["逾期一级", "逾期二级", "逾期三级", "逾期四级"]
@@ -105,6 +106,19 @@ class Command(BaseCommand):
         table.add_argument("--json", dest="as_json", action="store_true", help="以 JSON 输出")
         table.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该用户的身份生成")
 
+        figures = reports.add_parser(
+            "station-figures",
+            help="站点工作数据：走访、个案、转介、资源链接、物资发放、活动、志愿服务、新识别",
+        )
+        figures.add_argument("--region", metavar="CODE", required=True, help="区划代码（市、县、镇街）")
+        figures.add_argument(
+            "--from", dest="start", metavar="YYYY-MM-DD", required=True, help="开始日期（含）"
+        )
+        figures.add_argument("--to", dest="end", metavar="YYYY-MM-DD", required=True, help="结束日期（含）")
+        figures.add_argument("-o", "--output", metavar="FILE.xlsx", help="导出为 Excel 文件")
+        figures.add_argument("--json", dest="as_json", action="store_true", help="以 JSON 输出")
+        figures.add_argument("--as", dest="as_user", metavar="USERNAME", help="以该用户的身份统计")
+
     def handle(self, *args, report: str, **options):
         return getattr(self, f"report_{report.replace('-', '_')}")(**options)
 
@@ -158,6 +172,30 @@ class Command(BaseCommand):
                 ]
             )
         )
+
+    # ----------------------------------------------------------------------------------- station figures
+
+    def report_station_figures(self, *, region, start, end, output=None, as_json=False, as_user=None, **_):
+        user = user_named(as_user) if as_user else system_user()
+        node = _region_in_scope(user, region, as_user=as_user)
+        try:
+            period = cov.checked_period(cov.dates_period(_day(start, "开始日期"), _day(end, "结束日期")))
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from None
+        table = station_figures(node, period.start, period.end)
+        if output:
+            with open(output, "wb") as handle:
+                handle.write(figures_workbook(table))
+            self.stdout.write(f"已导出 {node.name} 工作数据（{period.range_label}）：{output}")
+            return
+        if as_json:
+            self.stdout.write(json.dumps(table.as_dict(), ensure_ascii=False, indent=2))
+            return
+        lines = [f"{node.name}（{node.code}） 工作数据：{period.range_label}"]
+        for section in table.sections:
+            lines += ["", f"【{section.name}】"]
+            lines.append(_table(["项目", "数量"], [[f.label, f"{f.value}{f.unit}"] for f in section.figures]))
+        self.stdout.write("\n".join(lines))
 
     def _coverage_text(self, table: cov.CoverageTable) -> str:
         period = table.period

@@ -1,0 +1,465 @@
+"""Activity, volunteer and partner pages. A record outside the user's scope is a 404 (also on POST), before any
+role check; pages with names are a 404 for the read-only viewer, who may open the activity list (no names)."""
+
+from __future__ import annotations
+
+import logging
+
+from cryptography.exceptions import InvalidTag
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shuangbai.core.audit import audit_record
+from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.models import AuditAction
+from shuangbai.core.permissions import require_personal_data
+from shuangbai.regions.models import Region
+from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.stations.models import Station
+from shuangbai.stations.selectors import get_station_for_user, station_points
+
+from . import photos as photo_store
+from . import selectors, services
+from .forms import (
+    VOLUNTEER_ROWS,
+    ActivityEditForm,
+    ActivityFilterForm,
+    ActivityForm,
+    PartnerEditForm,
+    PartnerForm,
+    VolunteerEditForm,
+    VolunteerForm,
+    VolunteerServiceForm,
+)
+from .models import Activity, PartnerKind
+
+logger = logging.getLogger(__name__)
+
+
+def _station_arg(request: HttpRequest, *, default_own: bool = True) -> Station | None:
+    """`?station=` (404 outside scope), else the user's own station."""
+    value = request.GET.get("station")
+    if value:
+        try:
+            return get_station_for_user(request.user, int(value))
+        except ValueError:
+            raise Http404 from None
+    if default_own and request.user.scope_station_id:
+        return request.user.scope_station
+    return None
+
+
+def _region_arg(request: HttpRequest) -> Region | None:
+    return get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+
+
+def _require_record(request: HttpRequest) -> None:
+    if not services.can_record(request.user):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------------------------------------- activities
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Activities of a station, a region or the whole scope, by theme and month. No names: the viewer too."""
+    station = _station_arg(request)
+    region = _region_arg(request) if station is None else None
+    form = ActivityFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    activities = selectors.activity_list(
+        request.user,
+        selectors.ActivityFilter(
+            station=station, region=region, theme=data.get("theme", ""), month=data.get("month")
+        ),
+    )
+    page = Paginator(activities, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/activity_list.html",
+        {
+            "station": station,
+            "region": region,
+            "form": form,
+            "page": page,
+            "totals": selectors.activity_totals(activities),
+            "can_record": services.can_record(request.user),
+            "names": request.user.sees_personal_data,
+        },
+    )
+
+
+def _activity_form(request: HttpRequest, station: Station, form_class, activity: Activity | None = None):
+    include_partners = list(activity.partners.all()) if activity else []
+    include_volunteers = [link.volunteer for link in activity.volunteer_links.all()] if activity else []
+    rows = len(include_volunteers) + VOLUNTEER_ROWS
+    kwargs = {
+        "points": station_points(station, include_retired=activity is not None),
+        "partners": selectors.partner_choices(request.user, station, include=include_partners),
+        "people": selectors.station_people(request.user, station),
+        "volunteers": selectors.volunteer_choices(request.user, station, include=include_volunteers),
+        "volunteer_rows": rows,
+    }
+    if request.method == "POST":
+        return form_class(request.POST, request.FILES, **kwargs)
+    if activity is not None:
+        return form_class(initial=form_class.initial_for(activity), **kwargs)
+    return form_class(initial={"held_on": timezone.localdate(), "kind": "community"}, **kwargs)
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    station = _station_arg(request)
+    if station is None:
+        messages.info(request, "请先选择一个社工站，再记录活动。")
+        return redirect("stations:index")
+    _require_record(request)
+    form = _activity_form(request, station, ActivityForm)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                activity = services.activity_record(
+                    actor=request.user, station=station, **form.activity_values()
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"已记录活动“{activity.title}”。")
+                return redirect(activity)
+        status = 422
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"station": station, "form": form, "activity": None},
+        status=status,
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    activity = selectors.get_activity_for_user(request.user, pk)
+    people = list(selectors.activity_people(activity))
+    if people:
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=activity)
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "activity": activity,
+            "people": people,
+            "volunteers": list(selectors.activity_volunteers(activity)),
+            "partners": list(selectors.activity_partners(activity)),
+            "photos": list(activity.photos.all()),
+            "can_edit": services.can_record(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    activity = selectors.get_activity_for_user(request.user, pk)
+    _require_record(request)
+    station = activity.station
+    form = _activity_form(request, station, ActivityEditForm, activity)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            values = form.activity_values()
+            try:
+                services.activity_update(
+                    actor=request.user, activity=activity, version=form.cleaned_data["version"], **values
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, "活动记录已修改。")
+                return redirect(activity)
+        status = 422
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"station": station, "form": form, "activity": activity},
+        status=status,
+    )
+
+
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """The search beside the activity form: a station's people by name or ID tail, as boxes to tick."""
+    require_personal_data(request.user)
+    station = _station_arg(request)
+    if station is None:
+        raise Http404
+    found = selectors.people_search(request.user, station, request.GET.get("q", ""))
+    return render(
+        request,
+        "activities/partials/people_results.html",
+        {"found": found, "q": request.GET.get("q", ""), "limit": selectors.SEARCH_LIMIT},
+    )
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    picture = selectors.get_photo_for_user(request.user, pk)
+    try:
+        content = photo_store.load(picture.path)
+    except (OSError, ValueError, InvalidTag):
+        logger.exception("activity photo %s cannot be read", picture.pk)
+        raise Http404 from None
+    response = HttpResponse(content, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------- volunteers
+
+
+@require_GET
+def volunteers(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    station = _station_arg(request)
+    region = _region_arg(request) if station is None else None
+    q = request.GET.get("q", "")
+    rows = selectors.volunteer_list(request.user, station=station, region=region, q=q)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/volunteer_list.html",
+        {
+            "station": station,
+            "region": region,
+            "q": q,
+            "page": page,
+            "can_record": services.can_record(request.user),
+        },
+    )
+
+
+def _placement(request: HttpRequest) -> tuple[Station | None, Region | None]:
+    """Where a new volunteer or partner belongs: `?station=`, else `?region=`, else the user's own station."""
+    if request.GET.get("station") or not request.GET.get("region"):
+        station = _station_arg(request)
+        if station is not None:
+            return station, None
+    region = _region_arg(request)
+    if region is None:
+        raise Http404
+    return None, region
+
+
+@require_http_methods(["GET", "POST"])
+def volunteer_create(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    if not request.GET.get("station") and not request.GET.get("region") and not request.user.scope_station_id:
+        messages.info(request, "请先选择一个社工站或区域，再登记志愿者。")
+        return redirect("activities:volunteers")
+    station, region = _placement(request)
+    _require_record(request)
+    partners = (
+        selectors.partner_choices(request.user, station)
+        if station
+        else selectors.partners_in_scope(request.user)
+    )
+    form = VolunteerForm(request.POST or None, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        try:
+            volunteer = services.volunteer_create(
+                actor=request.user, station=station, region=region, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已登记志愿者{volunteer.name}。")
+            return redirect(volunteer)
+    place = station.name if station else region.name
+    return render(
+        request,
+        "core/form.html",
+        {"title": f"登记志愿者 · {place}", "form": form, "back_url": "activities:volunteers"},
+    )
+
+
+@require_GET
+def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    person = selectors.get_volunteer_for_user(request.user, pk)
+    may_edit = services.can_edit_region_record(request.user, person)
+    return render(
+        request,
+        "activities/volunteer_detail.html",
+        {
+            "volunteer": person,
+            "record": selectors.volunteer_record(request.user, person),
+            "can_edit": may_edit,
+            "service_form": VolunteerServiceForm(initial={"served_on": timezone.localdate()})
+            if may_edit
+            else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    person = selectors.get_volunteer_for_user(request.user, pk)
+    if not services.can_edit_region_record(request.user, person):
+        raise PermissionDenied
+    partners = selectors.partners_in_scope(request.user, include=person.partner_id)
+    initial = {
+        "name": person.name,
+        "partner": person.partner_id,
+        "organisation": person.organisation,
+        "phone": person.phone,
+        "active": person.active,
+        "version": person.version,
+    }
+    form = VolunteerEditForm(request.POST or None, initial=initial, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.volunteer_update(actor=request.user, volunteer=person, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "志愿者信息已修改。")
+            return redirect(person)
+    return render(
+        request,
+        "core/form.html",
+        {"title": f"修改志愿者 · {person.name}", "form": form, "back": person},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def volunteer_service(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hours a volunteer served outside a recorded activity."""
+    require_personal_data(request.user)
+    person = selectors.get_volunteer_for_user(request.user, pk)
+    if not services.can_edit_region_record(request.user, person):
+        raise PermissionDenied
+    form = VolunteerServiceForm(request.POST or None, initial={"served_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_service_record(actor=request.user, volunteer=person, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已记录{person.name}的志愿服务。")
+            return redirect(person)
+    return render(
+        request,
+        "core/form.html",
+        {"title": f"记录志愿服务 · {person.name}", "form": form, "back": person},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- partners
+
+
+@require_GET
+def partners(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    station = _station_arg(request)
+    region = _region_arg(request) if station is None else None
+    kind = request.GET.get("kind", "")
+    if kind not in PartnerKind.values:
+        kind = ""
+    rows = selectors.partner_list(request.user, station=station, region=region, kind=kind)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/partner_list.html",
+        {
+            "station": station,
+            "region": region,
+            "kind": kind,
+            "kinds": PartnerKind.choices,
+            "page": page,
+            "can_record": services.can_record(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partner_create(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    if not request.GET.get("station") and not request.GET.get("region") and not request.user.scope_station_id:
+        messages.info(request, "请先选择一个社工站或区域，再登记合作单位。")
+        return redirect("activities:partners")
+    station, region = _placement(request)
+    _require_record(request)
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_create(
+                actor=request.user, station=station, region=region, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已登记合作单位：{partner.name}。")
+            return redirect(partner)
+    place = station.town.name if station else region.name
+    return render(
+        request,
+        "core/form.html",
+        {"title": f"登记合作单位 · {place}", "form": form, "back_url": "activities:partners"},
+    )
+
+
+@require_GET
+def partner(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    organisation = selectors.get_partner_for_user(request.user, pk)
+    return render(
+        request,
+        "activities/partner_detail.html",
+        {
+            "partner": organisation,
+            "activities": list(selectors.partner_activities(request.user, organisation)[:100]),
+            "volunteers": list(selectors.partner_volunteers(request.user, organisation)),
+            "can_edit": services.can_edit_region_record(request.user, organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    organisation = selectors.get_partner_for_user(request.user, pk)
+    if not services.can_edit_region_record(request.user, organisation):
+        raise PermissionDenied
+    initial = {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "contact_person": organisation.contact_person,
+        "phone": organisation.phone,
+        "notes": organisation.notes,
+        "active": organisation.active,
+        "version": organisation.version,
+    }
+    form = PartnerEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_update(actor=request.user, partner=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "合作单位信息已修改。")
+            return redirect(organisation)
+    return render(
+        request,
+        "core/form.html",
+        {"title": f"修改合作单位 · {organisation.name}", "form": form, "back": organisation},
+    )

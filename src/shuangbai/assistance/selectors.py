@@ -1,0 +1,246 @@
+"""Read queries for assistance records and distribution batches, always scoped. Names of beneficiaries appear
+only for roles that see personal data; a batch's totals and its holders' stock are not personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+
+from shuangbai.core.models import Role, User
+from shuangbai.core.scoping import get_visible_or_404, scope_of
+from shuangbai.regions.models import Level, Region
+from shuangbai.registry.models import Beneficiary, BeneficiaryCategory
+from shuangbai.staff.models import Staff, StaffStatus
+from shuangbai.stations.models import Station
+
+from .models import (
+    Allocation,
+    Assistance,
+    AssistanceStep,
+    AssistanceType,
+    Batch,
+    HandOut,
+    HolderLevel,
+    Holding,
+    Return,
+)
+from .services import can_keep
+
+SEARCH_LIMIT = 20
+
+
+# ---------------------------------------------------------------------------------------------- assistance
+
+
+def person_assistance(user: User, person: Beneficiary) -> QuerySet[Assistance]:
+    return (
+        Assistance.objects.visible_to(user)
+        .filter(beneficiary=person)
+        .select_related("type", "recorded_by")
+        .order_by("-started_on", "-id")
+    )
+
+
+def get_assistance_for_user(user: User, pk: int) -> Assistance:
+    return get_visible_or_404(
+        Assistance.objects.select_related("type", "beneficiary", "station", "recorded_by"), user, pk=pk
+    )
+
+
+def assistance_steps(record: Assistance) -> QuerySet[AssistanceStep]:
+    return record.steps.select_related("recorded_by").order_by("on", "id")
+
+
+def assistance_types(*, include_inactive: bool = False) -> QuerySet[AssistanceType]:
+    kinds = AssistanceType.objects.all()
+    return kinds if include_inactive else kinds.filter(active=True)
+
+
+# -------------------------------------------------------------------------------------------- distribution
+
+
+def batch_list(user: User) -> QuerySet[Batch]:
+    """The batches any of whose holders the user sees, newest first, with the quantity handed out."""
+    return (
+        Batch.objects.visible_to(user)
+        .select_related("station", "target_category")
+        .annotate(
+            handed_out=Sum("hand_outs__quantity"),
+            holder_name=Subquery(
+                Holding.objects.filter(batch=OuterRef("pk"), parent__isnull=True).values("name")[:1]
+            ),
+        )
+        .order_by("-received_on", "-id")
+    )
+
+
+def get_batch_for_user(user: User, pk: int) -> Batch:
+    return get_visible_or_404(Batch.objects.select_related("target_category", "recorded_by"), user, pk=pk)
+
+
+@dataclass
+class HoldingRow:
+    holding: Holding
+    depth: int
+    received: int = 0  # the batch itself (the receiving holder), allocations and returns in
+    allocated: int = 0
+    handed_out: int = 0
+    returned: int = 0
+    children: list[HoldingRow] = field(default_factory=list)
+
+    @property
+    def stock(self) -> int:
+        return self.received - self.allocated - self.handed_out - self.returned
+
+
+def _sums(queryset, key: str) -> dict[int, int]:
+    return {row[key]: row["n"] for row in queryset.values(key).annotate(n=Sum("quantity")).order_by()}
+
+
+def batch_tree(user: User, batch: Batch) -> list[HoldingRow]:
+    """The holders of a batch the user sees, each with what came in and went out and its stock, parents before
+    their children (depth for indenting). Five queries whatever the number of holders."""
+    holdings = list(Holding.objects.visible_to(user).filter(batch=batch).select_related("station"))
+    allocated_in = _sums(Allocation.objects.filter(batch=batch), "target_id")
+    allocated_out = _sums(Allocation.objects.filter(batch=batch), "source_id")
+    returned_in = _sums(Return.objects.filter(batch=batch), "target_id")
+    returned_out = _sums(Return.objects.filter(batch=batch), "source_id")
+    handed = _sums(HandOut.objects.filter(batch=batch), "holding_id")
+    rows = {}
+    for holding in holdings:
+        rows[holding.pk] = HoldingRow(
+            holding,
+            0,
+            received=(batch.quantity if holding.parent_id is None else 0)
+            + allocated_in.get(holding.pk, 0)
+            + returned_in.get(holding.pk, 0),
+            allocated=allocated_out.get(holding.pk, 0),
+            handed_out=handed.get(holding.pk, 0),
+            returned=returned_out.get(holding.pk, 0),
+        )
+    roots = []
+    for row in sorted(rows.values(), key=lambda r: (r.holding.region_code, r.holding.pk)):
+        parent = rows.get(row.holding.parent_id)
+        (parent.children if parent else roots).append(row)
+    ordered: list[HoldingRow] = []
+
+    def walk(row: HoldingRow, depth: int) -> None:
+        row.depth = depth
+        ordered.append(row)
+        for child in row.children:
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return ordered
+
+
+def kept_holdings(user: User, batch: Batch, *, level: str | None = None) -> list[Holding]:
+    """The holders of the batch the user may move goods out of (hand out, allocate, return)."""
+    holdings = Holding.objects.visible_to(user).filter(batch=batch).select_related("batch", "station")
+    if level == "region":
+        holdings = holdings.exclude(level=HolderLevel.STATION)
+    elif level:
+        holdings = holdings.filter(level=level)
+    return [holding for holding in holdings.order_by("region_code") if can_keep(user, holding)]
+
+
+def allocation_targets(user: User, source: Holding) -> list[Region | Station]:
+    """Where a city or county holder may pass goods: the counties of a city, and the active stations under it."""
+    prefix = source.region_code[: 4 if source.level == HolderLevel.CITY else 6]
+    targets: list[Region | Station] = []
+    if source.level == HolderLevel.CITY:
+        targets += list(
+            Region.objects.visible_to(user)
+            .filter(level=Level.COUNTY, code__startswith=prefix)
+            .order_by("code")
+        )
+    targets += list(
+        Station.objects.visible_to(user)
+        .active()
+        .filter(region_code__startswith=prefix)
+        .select_related("town")
+        .order_by("region_code")
+    )
+    return targets
+
+
+def batch_hand_outs(user: User, batch: Batch) -> QuerySet[HandOut]:
+    if not user.sees_personal_data:
+        return HandOut.objects.none()
+    return (
+        HandOut.objects.visible_to(user)
+        .filter(batch=batch)
+        .select_related("beneficiary", "station", "worker")
+        .order_by("-handed_on", "-id")
+    )
+
+
+def get_hand_out_for_user(user: User, pk: int) -> HandOut:
+    return get_visible_or_404(HandOut.objects.select_related("batch"), user, pk=pk)
+
+
+def station_people(user: User, station: Station, query: str) -> list[Beneficiary]:
+    """A station's people in register matching a name or the last four digits of an ID number (hand-out form)."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    people = Beneficiary.objects.visible_to(user).active().filter(station=station)
+    condition = Q(name__contains=query)
+    if len(query) == 4:
+        condition |= Q(id_tail=query.upper())
+    return list(
+        people.filter(condition).select_related("household__village").order_by("name", "id")[:SEARCH_LIMIT]
+    )
+
+
+def station_workers(station: Station) -> QuerySet[Staff]:
+    return Staff.objects.filter(station=station, status=StaffStatus.IN_POST).order_by("name", "id")
+
+
+def not_yet_received(user: User, batch: Batch, station: Station | None = None) -> QuerySet[Beneficiary]:
+    """The people of the batch's target category, in register, at the stations holding the batch that the user
+    sees (or one of them), who have had none of it."""
+    if batch.target_category_id is None or not user.sees_personal_data:
+        return Beneficiary.objects.none()
+    stations = Holding.objects.visible_to(user).filter(batch=batch, level=HolderLevel.STATION)
+    if station is not None:
+        stations = stations.filter(station=station)
+    return (
+        Beneficiary.objects.visible_to(user)
+        .active()
+        .filter(station_id__in=stations.values("station_id"))
+        .filter(
+            Exists(
+                BeneficiaryCategory.objects.filter(
+                    beneficiary=OuterRef("pk"), category_id=batch.target_category_id, active=True
+                )
+            )
+        )
+        .exclude(Exists(HandOut.objects.filter(batch=batch, beneficiary=OuterRef("pk"))))
+        .select_related("station", "household__village")
+        .order_by("station__region_code", "region_code", "name", "id")
+    )
+
+
+def batch_stations(user: User, batch: Batch) -> list[Station]:
+    return [
+        holding.station
+        for holding in Holding.objects.visible_to(user)
+        .filter(batch=batch, level=HolderLevel.STATION)
+        .select_related("station")
+        .order_by("region_code")
+    ]
+
+
+def receivable_holders(user: User) -> list[Region | Station]:
+    """Where a user may record a batch: a bureau at its city or county (and the counties of its city), a
+    station head at their station."""
+    if user.role == Role.STATION_HEAD:
+        return [user.scope_station] if user.scope_station_id else []
+    scope = scope_of(user)
+    regions = Region.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY])
+    if not scope.everything and not scope.prefixes:
+        return []
+    return list(regions.order_by("code")[:200])

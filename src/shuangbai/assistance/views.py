@@ -1,0 +1,432 @@
+"""Assistance and distribution pages. A record outside the user's scope is a 404 before any role check; pages
+with beneficiaries' names are a 404 for the viewer. A batch's totals and stock per holder carry no names: the
+viewer reads the batch list and a batch's page (without its hand-outs)."""
+
+from __future__ import annotations
+
+import logging
+
+from cryptography.exceptions import InvalidTag
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.permissions import require_personal_data
+from shuangbai.registry.selectors import category_choices, get_beneficiary_for_user
+from shuangbai.stations.selectors import get_station_for_user
+
+from . import selectors, services
+from .forms import (
+    AllocateForm,
+    AssistanceForm,
+    AssistanceTypeForm,
+    BatchForm,
+    HandOutForm,
+    ReturnForm,
+    StepForm,
+)
+from .models import AssistanceStatus, AssistanceType
+
+logger = logging.getLogger(__name__)
+
+
+def _int_arg(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        raise Http404 from None
+
+
+# ---------------------------------------------------------------------------------------------- assistance
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """A beneficiary's assistance records (`?beneficiary=`)."""
+    require_personal_data(request.user)
+    person = get_beneficiary_for_user(request.user, _int_arg(request, "beneficiary"))
+    return render(
+        request,
+        "assistance/assistance_list.html",
+        {
+            "person": person,
+            "records": selectors.person_assistance(request.user, person),
+            "can_record": services.can_record_assistance(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    person = get_beneficiary_for_user(request.user, _int_arg(request, "beneficiary"))
+    if not services.can_record_assistance(request.user):
+        raise PermissionDenied
+    types = selectors.assistance_types()
+    if request.method == "POST":
+        form = AssistanceForm(request.POST, types=types)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record = services.assistance_create(
+                    actor=request.user,
+                    beneficiary=person,
+                    type=data["type"],
+                    party=data["party"],
+                    giver=data["giver"],
+                    status=data["status"],
+                    on=data["on"],
+                    amount=data["amount"],
+                    quantity=data["quantity"],
+                    notes=data["notes"],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request, f"已为{person.name}登记{record.type.name}（{record.get_status_display()}）。"
+                )
+                return redirect(record)
+    else:
+        form = AssistanceForm(
+            types=types, initial={"on": timezone.localdate(), "status": "consult", "party": "government"}
+        )
+    return render(
+        request,
+        "core/form.html",
+        {"title": f"登记资源链接：{person.name}", "form": form, "back": person, "submit": "登记"},
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    record = selectors.get_assistance_for_user(request.user, pk)
+    form = None
+    if services.can_record_assistance(request.user) and record.next_statuses:
+        form = StepForm(
+            choices=record.next_statuses,
+            initial={"on": timezone.localdate(), "version": record.version},
+        )
+    return render(
+        request,
+        "assistance/assistance_detail.html",
+        {"record": record, "steps": selectors.assistance_steps(record), "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a record to its next status (a page of its own on a phone; the detail page posts here too)."""
+    require_personal_data(request.user)
+    record = selectors.get_assistance_for_user(request.user, pk)
+    if not services.can_record_assistance(request.user):
+        raise PermissionDenied
+    if not record.next_statuses:
+        messages.info(request, f"当前状态为“{record.get_status_display()}”，已是最终状态。")
+        return redirect(record)
+    form = StepForm(
+        request.POST or None,
+        choices=record.next_statuses,
+        initial={"on": timezone.localdate(), "version": record.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.assistance_advance(
+                actor=request.user,
+                assistance=record,
+                version=data["version"],
+                status=data["status"],
+                on=data["on"],
+                note=data["note"],
+                amount=data["amount"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"状态已改为“{AssistanceStatus(data['status']).label}”。")
+            return redirect(record)
+    return render(
+        request,
+        "core/form.html",
+        {"title": f"更新状态：{record.beneficiary.name} {record.type.name}", "form": form, "back": record},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def types(request: HttpRequest) -> HttpResponse:
+    """The assistance-type catalogue: the province and city bureaus list, add and deactivate types."""
+    if not services.can_edit_catalogue(request.user):
+        raise PermissionDenied
+    form = AssistanceTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind = services.assistance_type_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已新增资源链接类型：{kind.name}。")
+            return redirect("assistance:types")
+    return render(
+        request,
+        "assistance/types.html",
+        {"types": selectors.assistance_types(include_inactive=True), "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def type_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = get_object_or_404(AssistanceType, pk=pk)  # the catalogue is shared, not scoped programme data
+    if not services.can_edit_catalogue(request.user):
+        raise PermissionDenied
+    verb = "停用" if kind.active else "启用"
+    if request.method == "POST":
+        services.assistance_type_update(actor=request.user, kind=kind, active=not kind.active)
+        messages.success(request, f"已{verb}资源链接类型：{kind.name}。")
+        return redirect("assistance:types")
+    return render(request, "assistance/type_toggle.html", {"kind": kind, "verb": verb})
+
+
+# -------------------------------------------------------------------------------------------- distribution
+
+
+@require_GET
+def batches(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.batch_list(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/batch_list.html",
+        {
+            "page": page,
+            "can_receive": request.user.sees_personal_data and services.can_receive_batch(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def batch_create(request: HttpRequest) -> HttpResponse:
+    require_personal_data(request.user)
+    if not services.can_receive_batch(request.user):
+        raise PermissionDenied
+    holders = selectors.receivable_holders(request.user)
+    kwargs = {"holders": holders, "categories": category_choices()}
+    if request.method == "POST":
+        form = BatchForm(request.POST, **kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                batch = services.batch_receive(
+                    actor=request.user,
+                    holder=form.holders[data["holder"]],
+                    item=data["item"],
+                    unit=data["unit"],
+                    quantity=data["quantity"],
+                    party=data["party"],
+                    donor=data["donor"],
+                    received_on=data["received_on"],
+                    target_category=data["target_category"],
+                    notes=data["notes"],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"已登记物资批次：{batch}。")
+                return redirect(batch)
+    else:
+        form = BatchForm(initial={"received_on": timezone.localdate(), "party": "government"}, **kwargs)
+    return render(
+        request, "core/form.html", {"title": "登记物资批次", "form": form, "back_url": "assistance:batches"}
+    )
+
+
+@require_GET
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    batch = selectors.get_batch_for_user(user, pk)
+    hand_outs = selectors.batch_hand_outs(user, batch)
+    page = Paginator(hand_outs, 50).get_page(request.GET.get("page")) if user.sees_personal_data else None
+    personal = user.sees_personal_data
+    return render(
+        request,
+        "assistance/batch_detail.html",
+        {
+            "batch": batch,
+            "rows": selectors.batch_tree(user, batch),
+            "page": page,
+            "can_hand_out": personal and bool(selectors.kept_holdings(user, batch, level="station")),
+            "can_allocate": personal and bool(selectors.kept_holdings(user, batch, level="region")),
+            "can_return": personal and any(h.parent_id for h in selectors.kept_holdings(user, batch)),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    batch = selectors.get_batch_for_user(request.user, pk)
+    sources = selectors.kept_holdings(request.user, batch, level="region")
+    if not sources:
+        raise PermissionDenied
+    targets = [t for source in sources for t in selectors.allocation_targets(request.user, source)]
+    unique_targets = list({BatchForm.holder_key(t): t for t in targets}.values())
+    form = AllocateForm(
+        request.POST or None,
+        sources=sources,
+        targets=unique_targets,
+        initial={"on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            allocation = services.allocate(
+                actor=request.user,
+                source=form.sources[data["source"]],
+                target=form.targets[data["target"]],
+                quantity=data["quantity"],
+                on=data["on"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"已调拨{allocation.quantity}{batch.unit}{batch.item}至{allocation.target.name}。"
+            )
+            return redirect(batch)
+    return render(request, "core/form.html", {"title": f"调拨：{batch}", "form": form, "back": batch})
+
+
+@require_http_methods(["GET", "POST"])
+def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
+    """Hand goods to a beneficiary of the station, on a phone: search, pick, how many, save."""
+    require_personal_data(request.user)
+    batch = selectors.get_batch_for_user(request.user, pk)
+    holdings = selectors.kept_holdings(request.user, batch, level="station")
+    if not holdings:
+        raise PermissionDenied
+    holding = holdings[0]
+    if request.GET.get("holding"):
+        holding = next((h for h in holdings if str(h.pk) == request.GET["holding"]), None)
+        if holding is None:
+            raise Http404
+    station = holding.station
+    workers = selectors.station_workers(station)
+    query = request.GET.get("q", "")
+    form = HandOutForm(
+        request.POST or None,
+        request.FILES or None,
+        workers=workers,
+        initial={"handed_on": timezone.localdate(), "quantity": 1, "worker": request.user.staff_id},
+    )
+    picked = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            picked = get_beneficiary_for_user(request.user, data["beneficiary"])
+        except Http404:
+            form.add_error(None, "所选领取人不存在或不在本站范围内，请重新搜索。")
+        else:
+            try:
+                services.hand_out(
+                    actor=request.user,
+                    holding=holding,
+                    beneficiary=picked,
+                    handed_on=data["handed_on"],
+                    quantity=data["quantity"],
+                    worker=data["worker"],
+                    photo=data["photo"],
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request, f"已发放：{picked.name} {data['quantity']}{batch.unit}{batch.item}。"
+                )
+                return redirect(f"{reverse('assistance:hand_out', args=[batch.pk])}?holding={holding.pk}")
+    return render(
+        request,
+        "assistance/hand_out.html",
+        {
+            "batch": batch,
+            "holding": holding,
+            "stock": services.stock_of(holding),
+            "form": form,
+            "query": query,
+            "people": selectors.station_people(request.user, station, query),
+            "picked": picked,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def goods_return(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    batch = selectors.get_batch_for_user(request.user, pk)
+    sources = [h for h in selectors.kept_holdings(request.user, batch) if h.parent_id]
+    if not sources:
+        raise PermissionDenied
+    form = ReturnForm(request.POST or None, sources=sources, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.goods_return(
+                actor=request.user,
+                holding=form.sources[data["source"]],
+                quantity=data["quantity"],
+                on=data["on"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"已退回{record.quantity}{batch.unit}至{record.target.name}。")
+            return redirect(batch)
+    return render(request, "core/form.html", {"title": f"退回：{batch}", "form": form, "back": batch})
+
+
+@require_GET
+def pending(request: HttpRequest, pk: int) -> HttpResponse:
+    """The people of the batch's target category, in the user's stations, who have not received it yet."""
+    require_personal_data(request.user)
+    batch = selectors.get_batch_for_user(request.user, pk)
+    station = (
+        get_station_for_user(request.user, _int_arg(request, "station"))
+        if request.GET.get("station")
+        else None
+    )
+    people = selectors.not_yet_received(request.user, batch, station)
+    page = Paginator(people, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assistance/pending.html",
+        {
+            "batch": batch,
+            "station": station,
+            "page": page,
+            "stations": selectors.batch_stations(request.user, batch),
+        },
+    )
+
+
+@require_GET
+def hand_out_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    require_personal_data(request.user)
+    given = selectors.get_hand_out_for_user(request.user, pk)
+    if not given.photo_path:
+        raise Http404
+    try:
+        content = services.load_photo(given.photo_path)
+    except (OSError, ValueError, InvalidTag):
+        logger.exception("hand-out photo %s cannot be read", given.pk)
+        raise Http404 from None
+    response = HttpResponse(content, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

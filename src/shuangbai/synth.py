@@ -607,6 +607,8 @@ class Ledger:
         (or birth) and `until`; about 4% exited, unless `exits` is false."""
         rng, codes, age = self.rng, person.codes, person.age
         birth = _birth(age, rng)
+        while birth > until:  # a group on the books by `until` (the demo's bulletins) was born by then
+            birth -= timedelta(days=365)
         if rng.random() < NO_ID_SHARE:
             number = ""
             no_id_reason = (

@@ -135,3 +135,32 @@ def test_a_village_of_another_town_is_refused(world, agencies):
             presenting_problem="x",
         )
     assert "素龙街道" in error.value.message_dict["village"][0] or "village" in error.value.message_dict
+
+
+def test_two_records_each_with_an_open_case_are_not_merged_but_refused_in_chinese(world, agencies):
+    """A merge moves every record of the duplicate onto the kept one; two open cases cannot be one person's."""
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from shuangbai.cases.services import case_open
+    from shuangbai.registry.models import Beneficiary
+    from shuangbai.registry.services import beneficiaries_merge
+    from tests.registry.helpers import register
+
+    people = [
+        register(world.worker_a, "445381002201", "罗婆婆", no_id_reason="refused", gender="F",
+                 birth_date=date(1941, 3, 3), categories=("tekun_dispersed",))
+        for _ in range(2)
+    ]  # fmt: skip
+    for person in people:
+        case_open(actor=world.worker_a, beneficiary=person, opened_on=date.today(), source="visit",
+                  presenting_problem="独居")  # fmt: skip
+    keep, merge = (Beneficiary.objects.get(pk=p.pk) for p in people)
+    try:
+        beneficiaries_merge(actor=world.worker_a, keep=keep, merge=merge)
+    except ValidationError as error:
+        assert "未结案的个案" in error.messages[0]
+    else:
+        raise AssertionError("the merge went through")
+    assert Beneficiary.objects.get(pk=merge.pk).merged_into_id is None

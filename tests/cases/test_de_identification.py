@@ -111,3 +111,20 @@ def test_a_record_registered_under_an_alias_may_be_called_by_it(world, case):
     case = Case.objects.get(pk=case.pk)
     check_de_identified(case, nickname="小Q", title="助力小Q平安入院", text="小Q在外地发病。")
     assert "服务对象的身份证号" in _refused(case, person.id_number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "小Q的电话是１３９１２３４５６７８。",  # full-width digits
+        "小Q住在新街12号。",  # the house without the village
+    ],
+)
+def test_full_width_numbers_and_the_bare_house_number_are_refused(case, text):
+    _refused(case, text)
+
+
+def test_an_id_number_written_in_full_width_characters_is_refused(case, world):
+    number = world.beneficiary_a.id_number
+    written = number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    _refused(case, f"小Q的身份证是{written}。")

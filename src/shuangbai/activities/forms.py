@@ -195,9 +195,11 @@ class ActivityFilterForm(forms.Form):
             return None
         try:
             year, month = (int(part) for part in text.split("-"))
+            if not 2000 <= year <= 2100:
+                raise ValueError
             return date(year, month, 1)
         except ValueError:
-            raise ValidationError("月份请写成“2023-02”的形式。") from None
+            raise ValidationError("月份请写成“2023-02”的形式（2000至2100年）。") from None
 
 
 class PartnerForm(forms.Form):

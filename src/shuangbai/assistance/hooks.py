@@ -71,12 +71,17 @@ def assistance_service(period) -> Q:
 
 @register_figures_source
 def assistance_figures(low: str, high: str, start: date, end: date) -> Iterable[Figure]:
-    """Per assistance type: the people who reached 协助申请 or beyond in the period (helped to apply, or linked),
-    and their households. Only types with someone counted are listed. One grouped query."""
+    """Per assistance type: the people whose record first reached 协助申请 or beyond in the period (helped to
+    apply, or linked), and their households: a record counts once, in the period it got there, however many
+    steps follow. Only types with someone counted are listed. One grouped query."""
+    earlier = AssistanceStep.objects.filter(
+        assistance=OuterRef("assistance"), status__in=REACHED, on__lt=OuterRef("on")
+    )
     rows = (
         AssistanceStep.objects.filter(
             region_code__gte=low, region_code__lte=high, on__gte=start, on__lte=end, status__in=REACHED
         )
+        .filter(~Exists(earlier))
         .values("type_id")
         .annotate(
             people=Count("beneficiary_id", distinct=True), households=Count("household_id", distinct=True)

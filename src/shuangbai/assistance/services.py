@@ -344,7 +344,13 @@ def stock_of(holding: Holding) -> int:
 
 def _locked(holding: Holding) -> Holding:
     """The holder's row, locked until the transaction ends: the next movement out of it waits here."""
-    return Holding.objects.select_for_update(of=("self",)).select_related("batch").get(pk=holding.pk)
+    # no_key: rows pointing at this holder (a movement into or out of it) still take their key-share lock, so
+    # an allocation down and a return up between the same two holders cannot deadlock
+    return (
+        Holding.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("batch")
+        .get(pk=holding.pk)
+    )
 
 
 def _check_quantity(quantity: int, field: str = "quantity") -> None:

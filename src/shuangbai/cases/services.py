@@ -13,6 +13,7 @@ address. `suggest_write_up` drafts one from the case that passes the check.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -532,6 +533,8 @@ def find_identifiers(case: Case, text: str) -> list[str]:
     person = case.beneficiary
     household = person.household
     found: list[str] = []
+    # full-width digits and letters (１３８…, Ｘ) are the same number to a reader
+    text = unicodedata.normalize("NFKC", text)
     plain = _squeezed(text)
     digits = _digits(text)
     name = person.name.strip()
@@ -555,6 +558,12 @@ def find_identifiers(case: Case, text: str) -> list[str]:
     address = _squeezed(household.address)
     if len(address) >= MIN_ADDRESS and address in plain:
         found.append(f"家庭的详细住址“{household.address.strip()}”")
+    else:
+        # the house itself: the address after the village name (路、巷 and number), or its last characters
+        village = household.village.name if household.village_id else ""
+        rest = address.split(village, 1)[1] if village and village in address else address[-MIN_ADDRESS:]
+        if len(rest) >= 3 and re.search(r"\d", rest) and rest in plain:
+            found.append(f"家庭住址中的门牌“{rest}”")
     return found
 
 
@@ -581,6 +590,7 @@ def default_nickname(person: Beneficiary) -> str:
 
 
 def _de_identify(case: Case, text: str, nickname: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
     person = case.beneficiary
     household = person.household
     name = person.name.strip()

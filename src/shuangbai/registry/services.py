@@ -601,9 +601,20 @@ def _repoint_history(source: Beneficiary, target: Beneficiary) -> dict[str, int]
         model = relation.related_model
         if model in (BeneficiaryCategory, Beneficiary) or not relation.one_to_many:
             continue
-        count = model._base_manager.filter(**{relation.field.name: source}).update(
-            **{relation.field.name: target}
-        )
+        changes = {relation.field.name: target}
+        # a person's own records (assistance, hand-outs) also name their household: the kept record's
+        if source.household_id != target.household_id and any(
+            f.name == "household" and f.related_model is Household for f in model._meta.concrete_fields
+        ):
+            changes["household"] = target.household
+        try:
+            with transaction.atomic():
+                count = model._base_manager.filter(**{relation.field.name: source}).update(**changes)
+        except IntegrityError:
+            raise ValidationError(
+                f"两条记录都有不能并存的“{model._meta.verbose_name}”（如各有一个未结案的个案，或参加了同一次活动），"
+                "请先处理其中一条再合并。"
+            ) from None
         if count:
             moved[model._meta.verbose_name] = count
     return moved

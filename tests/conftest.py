@@ -61,6 +61,20 @@ def id_number(prefix: str = "445381", birth: str = "19500101", seq: str = "123")
     return first17 + check_char(first17)
 
 
+def seed_catalogues() -> None:
+    """The catalogues other than the categories that migrations seed: agencies, assistance types, check items."""
+    from shuangbai.assistance.catalogue import seed_assistance_types
+    from shuangbai.assistance.models import AssistanceType
+    from shuangbai.cases.catalogue import seed_agencies
+    from shuangbai.cases.models import Agency
+    from shuangbai.supervision.catalogue import seed_check_items
+    from shuangbai.supervision.models import CheckItem
+
+    seed_agencies(Agency, Region)
+    seed_assistance_types(AssistanceType)
+    seed_check_items(CheckItem)
+
+
 class World:
     """Attribute bag of the fixture's objects."""
 
@@ -119,7 +133,9 @@ def world(db) -> World:
     regions_load(
         [RegionRow(i, c, n, p, lvl) for i, (c, n, p, lvl) in enumerate(EXTRA_REGIONS, 2)], fictional=True
     )
-    seed_categories(Category)  # a transactional test before this one flushed the migration's rows
+    # a transactional test before this one flushed the catalogues the migrations seed
+    seed_categories(Category)
+    seed_catalogues()
     w = World()
     _station("445381002000", "445381002201", "a", w)
     _station("445381001000", "445381001201", "b", w)

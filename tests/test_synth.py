@@ -6,6 +6,25 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
+from shuangbai.activities.models import (
+    Activity,
+    ActivityPartner,
+    ActivityPerson,
+    ActivityVolunteer,
+    Partner,
+    Volunteer,
+)
+from shuangbai.assistance.models import (
+    Allocation,
+    Assistance,
+    AssistanceStep,
+    Batch,
+    HandOut,
+    Holding,
+    Return,
+)
+from shuangbai.assistance.services import hand_out, stock_of
+from shuangbai.cases.models import Agency, Case, CaseNote, Goal, Referral, ReferralStep
 from shuangbai.core import idnumber
 from shuangbai.core.crypto import lookup_hash
 from shuangbai.core.models import User
@@ -58,6 +77,28 @@ def _fingerprint():
             FollowUp.objects.values_list("household__region_code", "household__address", "last_home_visit_on")
         ),
         sorted(EquipmentRecord.objects.values_list("region_code", "point__name", "effective_on", "missing")),
+        sorted(
+            Case.objects.values_list(
+                "beneficiary__name", "beneficiary__birth_date", "opened_on", "closed_on", "worker__name"
+            )
+        ),
+        sorted(
+            AssistanceStep.objects.values_list(
+                "beneficiary__name", "beneficiary__birth_date", "type__code", "status", "on"
+            )
+        ),
+        sorted(
+            HandOut.objects.values_list(
+                "batch__item", "holding__name", "beneficiary__name", "beneficiary__birth_date", "handed_on"
+            )
+        ),
+        sorted(Holding.objects.values_list("batch__item", "batch__received_on", "name", "region_code")),
+        sorted(
+            ActivityPerson.objects.values_list(
+                "activity__title", "held_on", "region_code", "beneficiary__name", "beneficiary__birth_date"
+            )
+        ),
+        sorted(Volunteer.objects.values_list("region_code", "name", "partner__name")),
     )
 
 
@@ -290,6 +331,108 @@ class TestABuild:
         assert follow_up_rebuild() == len(expected)  # the definition, rebuilt: the same
         assert summary() == expected
 
+    def test_the_services_records_are_consistent(self, built, db):
+        """Cases, assistance, batches and activities at plausible rates, each where its person is, the stock
+        of every holder never below zero."""
+        active = Beneficiary.objects.filter(status="active").count()
+        households = Household.objects.count()
+        cases = Case.objects.all()
+        assert cases.count() == built["cases"] and 0.01 * active < built["cases"] < 0.03 * active
+        assert 0.35 * built["cases"] < cases.filter(status="closed").count() == built["cases_closed"]
+        assert built["cases_closed"] < 0.65 * built["cases"]
+        assert not cases.exclude(
+            region_code=F("beneficiary__region_code"), station=F("beneficiary__station")
+        ).exists()
+        assert not cases.exclude(worker__station=F("station")).exists()
+        assert not cases.filter(Q(opened_on__gt=AS_OF) | Q(closed_on__gt=AS_OF)).exists()
+        assert not cases.filter(opened_on__lt=F("beneficiary__registered_on")).exists()
+        notes = CaseNote.objects.all()
+        assert notes.count() == built["case_notes"] > built["cases"]
+        assert not notes.filter(written_on__lt=F("case__opened_on")).exists()
+        assert not notes.filter(written_on__gt=F("case__closed_on")).exists()
+        assert not notes.exclude(worker__station=F("case__station")).exists()
+        referrals = Referral.objects.all()
+        assert 0.1 * built["cases"] < referrals.count() == built["referrals"] < 0.3 * built["cases"]
+        assert not referrals.exclude(region_code=F("case__region_code")).exists()
+        for referral in referrals.prefetch_related("steps"):
+            steps = sorted(referral.steps.all(), key=lambda step: (step.on_date, step.id))
+            assert 1 <= len(steps) <= 3 and steps[0].status == "sent"
+            assert (referral.referred_on, referral.status) == (steps[0].on_date, steps[-1].status)
+            assert referral.finished_on == (steps[-1].on_date if referral.is_finished else None)
+        # assistance: about a tenth of the households, each record's status its last step's, where its person is
+        records = Assistance.objects.all()
+        assert (
+            records.count() == built["assistance"]
+            and 0.06 * households < built["assistance"] < 0.14 * households
+        )
+        assert records.values("type").distinct().count() >= 8
+        assert not records.exclude(
+            region_code=F("beneficiary__region_code"), household=F("beneficiary__household")
+        ).exists()
+        steps = AssistanceStep.objects.all()
+        assert steps.count() == built["assistance_steps"] >= built["assistance"]
+        assert not steps.exclude(
+            beneficiary=F("assistance__beneficiary"),
+            region_code=F("assistance__region_code"),
+            type=F("assistance__type"),
+        ).exists()
+        latest: dict[int, tuple] = {}
+        for assistance_id, on, status in steps.values_list("assistance_id", "on", "status"):
+            latest[assistance_id] = max(latest.get(assistance_id, (on, status)), (on, status))
+        assert {r.pk: (r.status_on, r.status) for r in records} == latest
+        assert not records.filter(Q(status_on__gt=AS_OF) | Q(started_on__gt=F("status_on"))).exists()
+        # batches: every hand-out at a station holding the batch, to a person of that station in its category
+        hand_outs = HandOut.objects.all()
+        assert hand_outs.count() == built["hand_outs"] > 0
+        assert not hand_outs.exclude(holding__station=F("station"), holding__batch=F("batch")).exists()
+        assert not hand_outs.exclude(beneficiary__station=F("station")).exists()
+        assert not hand_outs.exclude(region_code=F("beneficiary__region_code")).exists()
+        assert not hand_outs.exclude(
+            beneficiary__category_links__category=F("batch__target_category")
+        ).exists()
+        assert not hand_outs.filter(
+            Q(handed_on__lt=F("batch__received_on")) | Q(handed_on__gt=AS_OF)
+        ).exists()
+        holdings = list(Holding.objects.select_related("batch", "parent"))
+        assert len(holdings) == built["holdings"]
+        for holding in holdings:
+            assert stock_of(holding) >= 0, holding
+            if holding.parent_id:
+                assert holding.parent.level == {"county": "city", "station": "county"}[holding.level]
+                assert holding.region_code.startswith(holding.parent.region_code.rstrip("0"))
+        # activities: 2-4 a station a month, their people and volunteers of the station, the day copied
+        months = 12
+        stations = Station.objects.count()
+        assert (
+            2 * months * stations <= Activity.objects.count() == built["activities"] <= 4 * months * stations
+        )
+        links = ActivityPerson.objects.all()
+        assert links.count() == built["activity_people"] > built["activities"]
+        assert not links.exclude(
+            held_on=F("activity__held_on"), region_code=F("activity__region_code")
+        ).exists()
+        assert not links.exclude(beneficiary__station=F("activity__station")).exists()
+        assert not links.filter(beneficiary__registered_on__gt=F("held_on")).exists()
+        assert not ActivityVolunteer.objects.exclude(volunteer__station=F("activity__station")).exists()
+        assert not ActivityPartner.objects.exclude(
+            partner__region_code=F("activity__station__region_code")
+        ).exists()
+        assert Partner.objects.count() == built["partners"] >= 2 * stations
+        assert Volunteer.objects.count() == built["volunteers"] >= 8 * stations
+
+    def test_a_hand_out_after_a_build(self, built, db):
+        """The writers moved the sequences past their ids (PostgreSQL): the service hands out from a holding."""
+        holding = next(h for h in Holding.objects.filter(level="station").order_by("id") if stock_of(h) > 0)
+        left = stock_of(holding)
+        person = (
+            Beneficiary.objects.filter(station=holding.station, status="active", registered_on__lte=AS_OF)
+            .order_by("id")
+            .first()
+        )
+        given = hand_out(actor=None, holding=holding, beneficiary=person, handed_on=AS_OF)
+        assert given.pk == HandOut.objects.order_by("-pk").values_list("pk", flat=True).first()
+        assert stock_of(holding) == left - 1
+
     def test_services_register_after_a_build(self, built, db):
         """The build hands out ids itself; the sequences must have moved past them (PostgreSQL)."""
         village = Region.objects.filter(level="village").order_by("code").first()
@@ -322,6 +465,25 @@ def test_the_same_seed_gives_the_same_data(db):
     first = _fingerprint()
     assert len(first[3]) == 6000
     assert len(first[5]) == Visit.objects.count() > 50000
+    assert len(first[10]) == HandOut.objects.count() > 100
+    assert len(first[13]) == Volunteer.objects.count() > 0
+    for model in (
+        ActivityPartner,
+        ActivityVolunteer,
+        ActivityPerson,
+        Activity,
+        Volunteer,
+        Partner,
+        HandOut,
+        Return,
+        Allocation,
+    ):
+        model.objects.all().delete()
+    for level in ("station", "county", "city"):  # a holder's parent is protected while it has children
+        Holding.objects.filter(level=level).delete()
+    for model in (Batch, AssistanceStep, Assistance, ReferralStep, Referral, Goal, CaseNote, Case):
+        model.objects.all().delete()
+    Agency.objects.filter(region__fictional=True).delete()
     FollowUp.objects.all().delete()
     VisitWorker.objects.all().delete()
     with connection.cursor() as cursor:  # the ORM's cascade would load every visit first

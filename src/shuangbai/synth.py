@@ -18,6 +18,14 @@ level (the most frequent among its members in register), a little early or late,
 few never visited, now and then a phone call or another contact between them; one worker of the household's
 station on each, all recorded by one inactive `synth` account; and the follow-up summary rebuilt from them.
 
+Then the services of that year, from a random stream of their own (so the people and visits are those of a build
+without them): cases for about 2% of the people in register (half closed, with notes and goals, a fifth referred to
+an agency of their county with 1-3 dated steps); an assistance record for about 10% of the households (a type of
+the catalogue, 1-3 status steps along its flow); a few in-kind batches a city, each for one category, allocated
+city → county → every station with people of it and handed to about 60% of them (every holder keeps a little: no
+stock below zero); 2-4 activities a station a month with 10-60 participants, a few registered people, volunteers
+and partners of the station; and each station's partners and volunteers.
+
 Every synthetic region is marked `fictional` and its city code is one Guangdong does not use (4481-4499 first,
 then 4471-4479, 4461-4470, 4455-4459; never the real 4401-4420 or 4451-4453), so synthetic data never collides
 with a real tree loaded beside it (for example Yunfu, 4453). One synthetic set per database: a second build
@@ -26,9 +34,10 @@ is refused.
 Fast by construction: regions through `regions_load` (bulk), stations, points and staff by `bulk_create` in
 batches, households, beneficiaries and their category links by `_Writer` (executemany, or COPY on PostgreSQL;
 the ID number still encrypted by its field), visits by `_TupleWriter` into tables whose secondary indexes (and on
-PostgreSQL foreign keys) are made again after the load; no per-row validation and no per-row audit; the rows are
-right by construction. Scale 0.1 (300,000 people, 3.9 million visits) builds in under two minutes on SQLite or
-PostgreSQL.
+PostgreSQL foreign keys) are made again after the load; the services by `bulk_create` (the records whose ids
+the next rows need) and `_Writer` (their steps, notes, hand-outs and links); no per-row validation and no per-row
+audit; the rows are right by construction. Scale 0.1 (300,000 people, 3.9 million visits) builds in under two
+minutes on SQLite or PostgreSQL on a quiet machine, the services a few seconds of it.
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from decimal import Decimal
 
 from django.core.management.color import no_style
@@ -1259,6 +1269,614 @@ def _build_construction(rng: random.Random, stations: list, points: list, rows: 
     }
 
 
+# ---------------------------------------------------------------------------------------------- services
+
+# What a station does for people beyond the home visit, over the visits' year (VISIT_DAYS up to AS_OF).
+CASE_SHARE = 0.02  # people in register given a case in the year
+CASE_CLOSED_SHARE = 0.5
+CASE_NOTES = (0, 5)  # notes a case, uniform
+REFERRAL_SHARE = 0.2  # cases referred to an agency
+ASSISTANCE_SHARE = 0.10  # households with an assistance record in the year
+BATCHES_PER_CITY = (3, 5)
+HAND_OUT_SHARE = 0.6  # of the people of a batch's category at each station
+ACTIVITIES_PER_MONTH = (2, 4)  # per station
+PARTICIPANTS = (10, 60)
+ACTIVITY_PEOPLE = (2, 8)  # registered beneficiaries named among the participants
+ACTIVITY_VOLUNTEERS = (1, 4)
+VOLUNTEERS_PER_STATION = (8, 25)
+PARTNERS_PER_STATION = (2, 5)
+
+CASE_PROBLEMS = [
+    # presenting problem, main problems, the plan's goals
+    ("独居老人生活照料困难", "高龄独居，行动不便，缺少日常照料", ["链接居家养老服务", "每周电话问候"]),
+    (
+        "残疾人康复与补贴申请",
+        "残疾等级已评定，未申领补贴，康复需求未满足",
+        ["协助申请残疾人补贴", "链接康复资源"],
+    ),
+    (
+        "困境儿童学业与心理支持",
+        "父母外出务工，学习动力不足，情绪低落",
+        ["联系学校了解学习情况", "开展亲子沟通辅导"],
+    ),
+    ("精神障碍患者服药管理", "服药依从性差，家属照护压力大", ["协助定期复诊", "家属照护技能指导"]),
+    ("家庭经济困难", "主要劳动力患病，家庭收入骤减", ["协助申请临时救助", "链接就业帮扶"]),
+    ("流浪乞讨人员救助", "无固定住所，身份信息不全", ["协助办理身份证明", "护送返乡或安置"]),
+]
+CASE_SOURCES = (["visit", "walk_in", "village", "agency", "hotline", "other"], [50, 15, 20, 8, 4, 3])
+CASE_OUTCOMES = (["achieved", "partly", "referred", "refused", "lost", "death"], [50, 25, 10, 5, 5, 5])
+CASE_NOTE_TEXTS = [
+    "入户了解近况，情绪稳定，按计划跟进。",
+    "电话跟进，服务对象反映生活基本正常。",
+    "陪同前往医院复诊，协助办理相关手续。",
+    "与村委沟通，共同商议帮扶措施。",
+    "开展个别辅导，服务对象表示愿意配合。",
+    "协助整理申请材料，已提交相关部门。",
+]
+# purpose, agency kind
+REFERRAL_PURPOSES = [
+    ("申请残疾人证及补贴", "disabled_federation"),
+    ("就医诊疗", "hospital"),
+    ("临时安置与返乡", "rescue_station"),
+    ("妇女儿童权益保护", "womens_federation"),
+    ("身份信息核查", "police"),
+]
+COUNTY_AGENCIES = [("救助站", "rescue_station"), ("残疾人联合会", "disabled_federation"),
+                   ("人民医院", "hospital"), ("妇女联合会", "womens_federation"), ("公安局", "police")]  # fmt: skip
+# assistance type code -> (weight among the general types, amount range in yuan or None, quantity range or None)
+ASSISTANCE_KINDS = {
+    "disability_subsidy": (0, (150, 300), None),
+    "old_age_allowance": (0, (100, 500), None),
+    "medical_relief": (14, (500, 5000), None),
+    "temporary_relief": (14, (500, 3000), None),
+    "dibao_application": (5, (400, 900), None),
+    "tekun_application": (3, (800, 1500), None),
+    "relief_money": (12, (300, 2000), None),
+    "daily_supplies": (15, None, (1, 3)),
+    "cash_gift": (15, (200, 1000), None),
+    "policy_advice": (10, None, None),
+    "counselling": (6, None, None),
+    "volunteer_service": (4, None, None),
+    "employment_help": (2, None, None),
+}
+PARTIES = (["government", "enterprise", "charity", "volunteer", "community"], [30, 25, 25, 10, 10])
+GIVERS = {
+    "government": "{county}民政局",
+    "enterprise": "{town}爱心企业",
+    "charity": "{county}慈善会",
+    "volunteer": "{town}志愿服务队",
+    "community": "{town}社区",
+}
+# item, unit, the category it is for, party, giver
+BATCH_ITEMS = [
+    ("健康包", "份", "tekun_dispersed", "government", "{city}民政局"),
+    ("棉被", "床", "living_alone_elderly", "charity", "{city}慈善总会"),
+    ("棉衣", "件", "left_behind_child", "charity", "{city}慈善总会"),
+    ("慰问品", "份", "dibao", "enterprise", "{city}爱心企业联合会"),
+    ("学习用品", "套", "child_in_difficulty", "community", "{city}关心下一代工作委员会"),
+    ("防暑药品", "份", "very_old_elderly", "government", "{city}民政局"),
+    ("米油", "份", "anti_relapse", "enterprise", "{city}爱心企业联合会"),
+    ("助行器", "个", "severely_disabled", "charity", "{city}残疾人福利基金会"),
+]
+THEMES = (
+    ["festival", "children", "elderly", "anti_drug", "heritage", "volunteering", "health", "women", "safety"],
+    [20, 18, 18, 6, 6, 8, 12, 6, 6],
+)
+THEME_TITLES = {
+    "festival": ["迎新春送温暖", "情暖中秋", "九九重阳敬老", "端午粽飘香", "元宵猜灯谜"],
+    "children": ["快乐暑假儿童成长营", "护苗成长小组", "亲子共读", "安全自护课堂"],
+    "elderly": ["长者生日会", "健康长者手工坊", "银龄互助小组", "防诈骗讲座"],
+    "anti_drug": ["禁毒知识进社区", "远离毒品珍爱生命"],
+    "heritage": ["非遗剪纸体验", "传统手工艺传承"],
+    "volunteering": ["志愿者培训", "邻里守望志愿行"],
+    "health": ["义诊进村", "健康知识讲座", "中医养生体验"],
+    "women": ["妇女手工编织小组", "巾帼心理健康讲座"],
+    "safety": ["消防安全演练", "防溺水宣传"],
+}
+SEGMENTS = ["签到", "破冰游戏", "主题分享", "互动游戏", "知识问答", "手工制作", "文艺表演", "合影留念"]
+# a station's partners: (name pattern, kind); {town} is the town's name
+PARTNER_KINDS = [
+    ("{town}志愿者协会", "volunteers"),
+    ("{town}慈善会", "charity"),
+    ("{county}社会工作服务中心", "social_work"),
+    ("{town}社区居委会", "community"),
+    ("{town}爱心实业有限公司", "enterprise"),
+    ("{town}中心小学", "school"),
+    ("{town}卫生院", "hospital"),
+    ("{county}青年社会组织联合会", "social_org"),
+]
+
+
+@dataclass(slots=True)
+class _Person:
+    id: int
+    household_id: int
+    station_id: int
+    region_code: str
+    registered_on: date
+    risk_level: str
+    codes: list[str]
+
+
+def _day_in(rng: random.Random, first: date, last: date) -> date:
+    return first + timedelta(days=rng.randrange((last - first).days + 1))
+
+
+def _build_services(
+    rng: random.Random,
+    stations: list[Station],
+    points: list[Point],
+    staff: list[Staff],
+    rows: list[RegionRow],
+    towns: dict[str, tuple[str, str]],
+    recorded_by: int,
+) -> dict:
+    """Cases with notes and referrals, assistance records with their steps, in-kind batches allocated city →
+    county → stations and handed out, activities with their people and volunteers, and each station's volunteers
+    and partners, over the visits' year. Drawn from their own `rng`, from the people in register read back."""
+    from shuangbai.activities.models import (
+        Activity,
+        ActivityPartner,
+        ActivityPerson,
+        ActivityVolunteer,
+        Partner,
+        Volunteer,
+    )
+    from shuangbai.assistance.catalogue import seed_assistance_types
+    from shuangbai.assistance.models import (
+        TRANSITIONS,
+        Allocation,
+        Assistance,
+        AssistanceStep,
+        AssistanceType,
+        Batch,
+        HandOut,
+        Holding,
+    )
+    from shuangbai.cases.models import Agency, Case, CaseNote, Goal, Referral, ReferralStep
+
+    first_day, last_day = AS_OF - timedelta(days=VISIT_DAYS - 1), AS_OF
+    names = {row.code: row.name for row in rows}
+    codes = dict(Category.objects.values_list("id", "code"))
+    categories = {}
+    for person_id, category_id in (
+        BeneficiaryCategory.objects.filter(active=True)
+        .order_by("id")
+        .values_list("beneficiary_id", "category_id")
+    ):
+        categories.setdefault(person_id, []).append(codes[category_id])
+    people: list[_Person] = [
+        _Person(pk, household, station, region, registered, risk, categories.get(pk, []))
+        for pk, household, station, region, registered, risk in Beneficiary.objects.filter(
+            status=Status.ACTIVE, region_code__gte=min(names), region_code__lte=max(names) + "9"
+        )
+        .order_by("id")
+        .values_list("id", "household_id", "station_id", "region_code", "registered_on", "risk_level")
+    ]
+    by_station: dict[int, list[_Person]] = {}
+    for person in people:
+        by_station.setdefault(person.station_id, []).append(person)
+    station_staff: dict[int, list[int]] = {}
+    for person in staff:
+        station_staff.setdefault(person.station_id, []).append(person.pk)
+    station_points: dict[int, list[Point]] = {}
+    for point in points:
+        station_points.setdefault(point.station_id, []).append(point)
+
+    def start_for(person: _Person) -> date:
+        return max(first_day, person.registered_on)
+
+    # -- agencies: each county's, for the referrals
+    region_ids = dict(
+        Region.objects.filter(code__in=[r.code for r in rows if r.level == Level.COUNTY]).values_list(
+            "code", "id"
+        )
+    )
+    taken = set(Agency.objects.values_list("name", flat=True))
+    agencies = [
+        Agency(name=f"{names[code]}{suffix}", kind=kind, region_id=region_id)
+        for code, region_id in sorted(region_ids.items())
+        for suffix, kind in COUNTY_AGENCIES
+        if f"{names[code]}{suffix}" not in taken
+    ]
+    Agency.objects.bulk_create(agencies, batch_size=BATCH_SIZE)
+    agency_by = {(agency.region_id, agency.kind): agency.pk for agency in agencies}
+
+    # -- cases, notes, goals, referrals
+    cases, notes_plan, goals_plan, referrals_plan = [], [], [], []
+    for person in people:
+        if rng.random() >= CASE_SHARE:
+            continue
+        start = start_for(person)
+        if start > last_day:
+            continue
+        opened = _day_in(rng, start, last_day)
+        problem, problems, goals = CASE_PROBLEMS[rng.randrange(len(CASE_PROBLEMS))]
+        closed = rng.random() < CASE_CLOSED_SHARE and opened < last_day
+        closed_on = _day_in(rng, opened + timedelta(days=1), last_day) if closed else None
+        workers = station_staff[person.station_id]
+        worker = workers[rng.randrange(len(workers))]
+        cases.append(
+            Case(
+                beneficiary_id=person.id,
+                station_id=person.station_id,
+                region_code=person.region_code,
+                worker_id=worker,
+                opened_on=opened,
+                source=rng.choices(*CASE_SOURCES)[0],
+                presenting_problem=problem,
+                opened_by_id=recorded_by,
+                problems=problems,
+                risk_level=person.risk_level,
+                assessed_on=min(last_day, opened + timedelta(days=rng.randrange(8)))
+                if rng.random() < 0.8
+                else None,
+                status="closed" if closed else "open",
+                closed_on=closed_on,
+                outcome=rng.choices(*CASE_OUTCOMES)[0] if closed else "",
+                close_reason="服务目标基本达成，经评估结案。" if closed else "",
+                closed_by_id=recorded_by if closed else None,
+            )
+        )
+        end = closed_on or last_day
+        for _ in range(rng.randint(*CASE_NOTES)):
+            notes_plan.append((len(cases) - 1, _day_in(rng, opened, end), workers[rng.randrange(len(workers))],
+                               CASE_NOTE_TEXTS[rng.randrange(len(CASE_NOTE_TEXTS))]))  # fmt: skip
+        for text in goals:
+            goals_plan.append((len(cases) - 1, text, opened + timedelta(days=rng.randrange(30, 180))))
+        if rng.random() < REFERRAL_SHARE:
+            purpose, kind = REFERRAL_PURPOSES[rng.randrange(len(REFERRAL_PURPOSES))]
+            referred = _day_in(rng, opened, end)
+            steps = [("sent", referred)]
+            for _ in range(rng.randint(1, 3) - 1):
+                day = steps[-1][1] + timedelta(days=rng.randrange(1, 30))
+                if day > end:
+                    break
+                status = (
+                    "accepted" if steps[-1][0] == "sent" else ("done" if rng.random() < 0.85 else "declined")
+                )
+                steps.append((status, day))
+            agency = agency_by.get((region_ids.get(person.region_code[:6] + "000000"), kind))
+            if agency is None:  # a county whose agency names were taken: any agency of that kind
+                agency = next((pk for (_, k), pk in sorted(agency_by.items()) if k == kind), None)
+            if agency is not None:
+                referrals_plan.append((len(cases) - 1, agency, purpose, steps))
+    Case.objects.bulk_create(cases, batch_size=BATCH_SIZE)
+    notes_out, goals_out, referral_steps_out = _Writer(CaseNote), _Writer(Goal), _Writer(ReferralStep)
+    for index, day, worker, text in notes_plan:
+        notes_out.add(
+            case_id=cases[index].pk, written_on=day, worker_id=worker, text=text, recorded_by_id=recorded_by
+        )
+    for index, text, target in goals_plan:
+        case = cases[index]
+        goals_out.add(
+            case_id=case.pk, text=text, target_on=target, status="achieved" if case.closed_on else "ongoing"
+        )
+    referrals = []
+    for index, agency, purpose, steps in referrals_plan:
+        case = cases[index]
+        status, day = steps[-1]
+        referrals.append(
+            Referral(
+                case_id=case.pk,
+                station_id=case.station_id,
+                region_code=case.region_code,
+                agency_id=agency,
+                purpose=purpose,
+                referred_on=steps[0][1],
+                status=status,
+                finished_on=day if status in ("done", "declined") else None,
+            )
+        )
+    Referral.objects.bulk_create(referrals, batch_size=BATCH_SIZE)
+    for referral, (_, _, _, steps) in zip(referrals, referrals_plan, strict=True):
+        for status, day in steps:
+            referral_steps_out.add(referral_id=referral.pk, agency_id=referral.agency_id, on_date=day,
+                                   status=status, recorded_by_id=recorded_by)  # fmt: skip
+    for writer in (notes_out, goals_out, referral_steps_out):
+        writer.write()
+        writer.finish()
+
+    # -- assistance: a record for about ASSISTANCE_SHARE of the households, for one of their people
+    seed_assistance_types(AssistanceType)
+    types = {kind.code: kind for kind in AssistanceType.objects.filter(code__in=ASSISTANCE_KINDS)}
+    missing = sorted(ASSISTANCE_KINDS.keys() - types.keys())
+    if missing:
+        raise SynthError(f"资源链接类型目录缺少代码：{'、'.join(missing)}。")
+    general = [code for code, (weight, _, _) in ASSISTANCE_KINDS.items() if weight]
+    general_weights = [ASSISTANCE_KINDS[code][0] for code in general]
+    households: dict[int, list[_Person]] = {}
+    for person in people:
+        households.setdefault(person.household_id, []).append(person)
+    records, steps_plan = [], []
+    for members in households.values():
+        if rng.random() >= ASSISTANCE_SHARE:
+            continue
+        person = members[rng.randrange(len(members))]
+        if {"disabled", "severely_disabled"} & set(person.codes) and rng.random() < 0.6:
+            code = "disability_subsidy"
+        elif "very_old_elderly" in person.codes and rng.random() < 0.6:
+            code = "old_age_allowance"
+        else:
+            code = rng.choices(general, general_weights)[0]
+        kind = types[code]
+        _, amounts, quantities = ASSISTANCE_KINDS[code]
+        start = start_for(person)
+        if start > last_day:
+            continue
+        day = _day_in(rng, start, last_day)
+        if kind.is_application:
+            status = "consult" if rng.random() < 0.3 else "applying"
+            steps = [(status, day)]
+            for _ in range(rng.randint(1, 3) - 1):
+                following = TRANSITIONS[status]
+                if not following:
+                    break
+                status = following[0] if len(following) == 1 or rng.random() < 0.8 else following[1]
+                day += timedelta(days=rng.randrange(3, 30))
+                if day > last_day:
+                    break
+                steps.append((status, day))
+            party = "government"
+        else:
+            steps = [("delivered", day)]
+            party = rng.choices(*PARTIES)[0]
+        town, county = names[person.region_code[:9] + "000"], names[person.region_code[:6] + "000000"]
+        records.append(
+            Assistance(
+                beneficiary_id=person.id,
+                household_id=person.household_id,
+                station_id=person.station_id,
+                region_code=person.region_code,
+                type_id=kind.pk,
+                party=party,
+                giver=GIVERS[party].format(town=town, county=county),
+                status=steps[-1][0],
+                status_on=steps[-1][1],
+                started_on=steps[0][1],
+                amount=Decimal(rng.randrange(amounts[0] // 10, amounts[1] // 10 + 1) * 10)
+                if amounts
+                else None,
+                quantity=rng.randint(*quantities) if quantities else None,
+                recorded_by_id=recorded_by,
+            )
+        )
+        steps_plan.append(steps)
+    Assistance.objects.bulk_create(records, batch_size=BATCH_SIZE)
+    assistance_steps_out = _Writer(AssistanceStep)
+    for record, steps in zip(records, steps_plan, strict=True):
+        for status, day in steps:
+            assistance_steps_out.add(
+                assistance_id=record.pk, status=status, on=day, beneficiary_id=record.beneficiary_id,
+                household_id=record.household_id, type_id=record.type_id, station_id=record.station_id,
+                region_code=record.region_code, recorded_by_id=recorded_by,
+            )  # fmt: skip
+    assistance_steps_out.write()
+    assistance_steps_out.finish()
+
+    # -- in-kind batches: a few per city, each for one category, allocated down to every station holding
+    # people of it, handed to HAND_OUT_SHARE of them; every holder keeps a little (stock never below zero)
+    county_codes: dict[str, list[str]] = {}
+    for row in rows:
+        if row.level == Level.COUNTY:
+            county_codes.setdefault(row.code[:4], []).append(row.code)
+    stations_in: dict[str, list[Station]] = {}
+    for station in stations:
+        stations_in.setdefault(station.region_code[:6], []).append(station)
+    category_ids = {code: pk for pk, code in codes.items()}
+    batches, holdings_plan = [], []
+    for city_prefix in sorted(county_codes):
+        city_code = city_prefix.ljust(12, "0")
+        for item, unit, category, party, donor in rng.sample(BATCH_ITEMS, rng.randint(*BATCHES_PER_CITY)):
+            received = _day_in(rng, first_day, last_day - timedelta(days=60))
+            counties = []
+            for county_code in county_codes[city_prefix]:
+                county_day = received + timedelta(days=rng.randint(1, 5))
+                handed = []
+                for station in stations_in.get(county_code[:6], []):
+                    station_day = county_day + timedelta(days=rng.randint(1, 5))
+                    matching = [p for p in by_station.get(station.pk, ())
+                                if category in p.codes and p.registered_on <= station_day]  # fmt: skip
+                    if not matching:
+                        continue
+                    given = [
+                        (p, station_day + timedelta(days=rng.randrange(21)))
+                        for p in matching
+                        if rng.random() < HAND_OUT_SHARE
+                    ]
+                    quantity = (
+                        len(matching) + round(len(matching) * rng.uniform(0.02, 0.15)) + rng.randint(1, 5)
+                    )
+                    handed.append((station, station_day, quantity, given))
+                if handed:
+                    quantity = sum(entry[2] for entry in handed) + rng.randint(0, 20)
+                    counties.append((county_code, county_day, quantity, handed))
+            if not counties:
+                continue
+            quantity = sum(entry[2] for entry in counties) + rng.randint(0, 50)
+            batches.append(
+                Batch(
+                    item=item,
+                    unit=unit,
+                    quantity=quantity,
+                    party=party,
+                    donor=donor.format(city=names[city_code]),
+                    received_on=received,
+                    level="city",
+                    region_code=city_code,
+                    target_category_id=category_ids[category],
+                    recorded_by_id=recorded_by,
+                )
+            )
+            holdings_plan.append((category, counties))
+    Batch.objects.bulk_create(batches, batch_size=BATCH_SIZE)
+    holdings_out, allocations_out, hand_outs_out = _Writer(Holding), _Writer(Allocation), _Writer(HandOut)
+    for batch, (_, counties) in zip(batches, holdings_plan, strict=True):
+        city = holdings_out.add(batch_id=batch.pk, level="city", region_code=batch.region_code,
+                                name=f"{names[batch.region_code]}民政局")  # fmt: skip
+        for county_code, county_day, county_quantity, handed in counties:
+            county = holdings_out.add(batch_id=batch.pk, level="county", region_code=county_code,
+                                      name=f"{names[county_code]}民政局", parent_id=city)  # fmt: skip
+            allocations_out.add(batch_id=batch.pk, source_id=city, target_id=county, quantity=county_quantity,
+                                on=county_day, recorded_by_id=recorded_by)  # fmt: skip
+            for station, station_day, station_quantity, given in handed:
+                holding = holdings_out.add(batch_id=batch.pk, level="station", region_code=station.region_code,
+                                           station_id=station.pk, name=station.name, parent_id=county)  # fmt: skip
+                allocations_out.add(batch_id=batch.pk, source_id=county, target_id=holding,
+                                    quantity=station_quantity, on=station_day, recorded_by_id=recorded_by)  # fmt: skip
+                workers = station_staff[station.pk]
+                for person, day in given:
+                    hand_outs_out.add(
+                        batch_id=batch.pk, holding_id=holding, station_id=station.pk, region_code=person.region_code,
+                        beneficiary_id=person.id, household_id=person.household_id, quantity=1,
+                        handed_on=min(day, last_day), worker_id=workers[rng.randrange(len(workers))],
+                        note="本人签收", recorded_by_id=recorded_by,
+                    )  # fmt: skip
+        if len(hand_outs_out.rows) >= 20 * BATCH_SIZE:
+            hand_outs_out.write()
+    for writer in (holdings_out, allocations_out, hand_outs_out):
+        writer.write()
+        writer.finish()
+
+    # -- each station's partners and volunteers, then its activities
+    partners, volunteers = [], []
+    person_names = _Names(rng)
+    for station in stations:
+        _, town = towns[station.region_code]
+        county = names[station.region_code[:6] + "000000"]
+        for pattern, kind in rng.sample(PARTNER_KINDS, rng.randint(*PARTNERS_PER_STATION)):
+            partners.append(
+                Partner(
+                    name=pattern.format(town=town, county=county),
+                    kind=kind,
+                    contact_person=person_names.person(),
+                    phone=_mobile(rng),
+                    region_code=station.region_code,
+                    region_name=town,
+                )
+            )
+    Partner.objects.bulk_create(partners, batch_size=BATCH_SIZE)
+    station_partners: dict[str, list[Partner]] = {}
+    for partner in partners:
+        station_partners.setdefault(partner.region_code, []).append(partner)
+    for station in stations:
+        _, town = towns[station.region_code]
+        teams = [p for p in station_partners[station.region_code] if p.kind == "volunteers"]
+        for _ in range(rng.randint(*VOLUNTEERS_PER_STATION)):
+            team = teams[0] if teams and rng.random() < 0.5 else None
+            volunteers.append(
+                Volunteer(
+                    name=person_names.person(),
+                    organisation="" if team else f"{town}志愿服务队",
+                    partner_id=team.pk if team else None,
+                    phone=_mobile(rng),
+                    station_id=station.pk,
+                    region_code=station.region_code,
+                    region_name=town,
+                    active=rng.random() < 0.9,
+                )
+            )
+    Volunteer.objects.bulk_create(volunteers, batch_size=BATCH_SIZE)
+    station_volunteers: dict[int, list[int]] = {}
+    for volunteer in volunteers:
+        station_volunteers.setdefault(volunteer.station_id, []).append(volunteer.pk)
+
+    activities, links_plan = [], []
+    months = sorted(
+        {(day.year, day.month) for day in (first_day + timedelta(days=d) for d in range(VISIT_DAYS))}
+    )
+    for station in stations:
+        members = by_station.get(station.pk, [])
+        for year, month in months:
+            month_first = max(first_day, date(year, month, 1))
+            month_last = min(
+                last_day, (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+            )
+            for _ in range(rng.randint(*ACTIVITIES_PER_MONTH)):
+                day = _day_in(rng, month_first, month_last)
+                theme = rng.choices(*THEMES)[0]
+                point = None
+                if station_points.get(station.pk) and rng.random() < 0.5:
+                    point = rng.choice(station_points[station.pk])
+                begin = rng.choice((9 * 60, 9 * 60 + 30, 14 * 60 + 30, 15 * 60))
+                length = rng.choice((90, 120, 150, 180))
+                participants = rng.randint(*PARTICIPANTS)
+                activities.append(
+                    Activity(
+                        kind="group" if rng.random() < 0.3 else "community",
+                        title=rng.choice(THEME_TITLES[theme]),
+                        theme=theme,
+                        held_on=day,
+                        start_time=dt_time(begin // 60, begin % 60),
+                        end_time=dt_time((begin + length) // 60, (begin + length) % 60),
+                        place=point.name if point else station.name,
+                        station_id=station.pk,
+                        point_id=point.pk if point else None,
+                        region_code=point.region_code if point else station.region_code,
+                        organiser=station.name,
+                        segments=sorted(rng.sample(SEGMENTS, rng.randint(2, 4)), key=SEGMENTS.index),
+                        participants=participants,
+                        materials=[{"item": "宣传资料", "quantity": participants, "unit": "份"}]
+                        if rng.random() < 0.3
+                        else [],
+                        recorded_by_id=recorded_by,
+                    )
+                )
+                taking_part = set()
+                if members:
+                    for _ in range(rng.randint(*ACTIVITY_PEOPLE)):
+                        person = members[rng.randrange(len(members))]
+                        if person.registered_on <= day:
+                            taking_part.add(person.id)
+                pool = station_volunteers.get(station.pk, [])
+                helpers = rng.sample(pool, min(len(pool), rng.randint(*ACTIVITY_VOLUNTEERS)))
+                hours = [Decimal(rng.randint(3, 8)) / 2 for _ in helpers]
+                linked = station_partners.get(station.region_code, [])
+                with_partners = rng.sample(linked, min(len(linked), rng.randint(0, 2)))
+                links_plan.append(
+                    (sorted(taking_part), list(zip(helpers, hours, strict=True)), with_partners)
+                )
+    Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
+    people_out, volunteers_out, partners_out = (
+        _Writer(ActivityPerson),
+        _Writer(ActivityVolunteer),
+        _Writer(ActivityPartner),
+    )
+    for activity, (taking_part, helpers, with_partners) in zip(activities, links_plan, strict=True):
+        where = {"held_on": activity.held_on, "region_code": activity.region_code}
+        for person_id in taking_part:
+            people_out.add(activity_id=activity.pk, beneficiary_id=person_id, **where)
+        for volunteer_id, hours in helpers:
+            volunteers_out.add(activity_id=activity.pk, volunteer_id=volunteer_id, hours=hours, **where)
+        for partner in with_partners:
+            partners_out.add(activity_id=activity.pk, partner_id=partner.pk)
+    for writer in (people_out, volunteers_out, partners_out):
+        writer.write()
+        writer.finish()
+
+    return {
+        "agencies": len(agencies),
+        "cases": len(cases),
+        "cases_closed": sum(1 for case in cases if case.closed_on),
+        "case_notes": notes_out.written,
+        "case_goals": goals_out.written,
+        "referrals": len(referrals),
+        "referral_steps": referral_steps_out.written,
+        "assistance": len(records),
+        "assistance_steps": assistance_steps_out.written,
+        "batches": len(batches),
+        "holdings": holdings_out.written,
+        "allocations": allocations_out.written,
+        "hand_outs": hand_outs_out.written,
+        "partners": len(partners),
+        "volunteers": len(volunteers),
+        "activities": len(activities),
+        "activity_people": people_out.written,
+        "activity_volunteers": volunteers_out.written,
+        "activity_partners": partners_out.written,
+    }
+
+
 def synth_build(scale: float, *, seed: int = 1, people: bool = True) -> dict:
     """Build the synthetic programme at `scale` (1 = Guangdong) with `seed`, in one transaction; return the counts
     and the seconds taken, commit included (PostgreSQL checks the deferred foreign keys of every row then).
@@ -1409,6 +2027,11 @@ def _build(scale: float, seed: int, *, people: bool = True) -> dict:
     with _bulk_load(Visit, VisitWorker):
         visits, visit_workers = _build_visits(rng, plans, staff, recorded_by)
     follow_ups = follow_up_rebuild()
+    visits_done = time.perf_counter()
+    # Its own random stream, so the people and visits above are those of a build without it.
+    services = _build_services(
+        random.Random(f"services-{seed}"), stations, points, staff, rows, towns, recorded_by
+    )
 
     return org | {
         "households": households,
@@ -1417,5 +2040,7 @@ def _build(scale: float, seed: int, *, people: bool = True) -> dict:
         "visits": visits,
         "visit_workers": visit_workers,
         "follow_ups": follow_ups,
-        "visits_seconds": round(time.perf_counter() - people_done, 2),
+        "visits_seconds": round(visits_done - people_done, 2),
+        **services,
+        "services_seconds": round(time.perf_counter() - visits_done, 2),
     }

@@ -21,16 +21,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from run import POSTGRES_ADMIN_URL, _bench_db_name, _percentile, _postgres
+from run import POSTGRES_ADMIN_URL, _percentile, run_child_in_fresh_database
 
 PAGE_BUDGET_MS = 500.0
 POST_BUDGET_MS = 100.0
@@ -40,46 +36,7 @@ POSTGRES_BENCH_URL = (
 
 
 def run_database(db: str, args: argparse.Namespace) -> dict:
-    home = Path(tempfile.mkdtemp(prefix=f"shuangbai-bench-figures-{db}-"))
-    out = home / "result.json"
-    env = os.environ.copy()
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "shuangbai.settings",
-            "SHUANGBAI_HOME": str(home),
-            "SHUANGBAI_ALLOWED_HOSTS": "testserver",
-            "SHUANGBAI_DEBUG": "0",
-        }
-    )
-    try:
-        if db == "sqlite":
-            env["DATABASE_URL"] = f"sqlite:///{home / 'bench.sqlite3'}"
-        else:
-            name = _bench_db_name(args.postgres_url)
-            _postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", args.postgres_admin_url)
-            _postgres(f"CREATE DATABASE {name}", args.postgres_admin_url)
-            env["DATABASE_URL"] = args.postgres_url
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", db, "--out", str(out)]
-        command += [
-            "--scale",
-            str(args.scale),
-            "--requests",
-            str(args.requests),
-            "--warmup",
-            str(args.warmup),
-        ]
-        print(f"== {db}: scale {args.scale}, instance folder {home}", file=sys.stderr, flush=True)
-        completed = subprocess.run(command, env=env, check=False)
-        if completed.returncode != 0 or not out.exists():
-            return {"database": db, "error": f"benchmark process exited with status {completed.returncode}"}
-        return json.loads(out.read_text())
-    finally:
-        if db == "postgres":
-            _postgres(
-                f"DROP DATABASE IF EXISTS {_bench_db_name(args.postgres_url)} WITH (FORCE)",
-                args.postgres_admin_url,
-            )
-        shutil.rmtree(home, ignore_errors=True)
+    return run_child_in_fresh_database(db, args, script=__file__, label="figures")
 
 
 def child(args: argparse.Namespace) -> None:

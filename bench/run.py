@@ -1131,3 +1131,46 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def run_child_in_fresh_database(db: str, args: argparse.Namespace, *, script: str, label: str) -> dict:
+    """For the smaller benchmarks (bench/progress.py, bench/figures.py): run `script --child db` in a fresh
+    instance folder and a fresh database (SQLite file, or `args.postgres_url` made and dropped), passing
+    --scale, --requests and --warmup; return the JSON it writes, or {"database", "error"}."""
+    home = Path(tempfile.mkdtemp(prefix=f"shuangbai-bench-{label}-{db}-"))
+    out = home / "result.json"
+    env = os.environ.copy()
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "shuangbai.settings",
+            "SHUANGBAI_HOME": str(home),
+            "SHUANGBAI_ALLOWED_HOSTS": "testserver",
+            "SHUANGBAI_DEBUG": "0",
+        }
+    )
+    name = _bench_db_name(args.postgres_url)
+    try:
+        if db == "sqlite":
+            env["DATABASE_URL"] = f"sqlite:///{home / 'bench.sqlite3'}"
+        else:
+            _postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", args.postgres_admin_url)
+            _postgres(f"CREATE DATABASE {name}", args.postgres_admin_url)
+            env["DATABASE_URL"] = args.postgres_url
+        command = [sys.executable, str(Path(script).resolve()), "--child", db, "--out", str(out)]
+        command += [
+            "--scale",
+            str(args.scale),
+            "--requests",
+            str(args.requests),
+            "--warmup",
+            str(args.warmup),
+        ]
+        print(f"== {db}: scale {args.scale}, instance folder {home}", file=sys.stderr, flush=True)
+        completed = subprocess.run(command, env=env, check=False)
+        if completed.returncode != 0 or not out.exists():
+            return {"database": db, "error": f"benchmark process exited with status {completed.returncode}"}
+        return json.loads(out.read_text())
+    finally:
+        if db == "postgres":
+            _postgres(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", args.postgres_admin_url)
+        shutil.rmtree(home, ignore_errors=True)

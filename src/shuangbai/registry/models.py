@@ -254,7 +254,9 @@ class Beneficiary(VersionedModel):
             # a person's merged records (merged_into = X), and a region's new registrations (新识别: merged_into
             # IS NULL, then the code range, registered_on read from the index). Led by merged_into so that SQLite,
             # planning without statistics, never prefers a bare merged_into index scanning every unmerged person.
-            models.Index(fields=["merged_into", "region_code", "registered_on"], name="beneficiary_registered"),
+            models.Index(
+                fields=["merged_into", "region_code", "registered_on"], name="beneficiary_registered"
+            ),
             models.Index(fields=["id_tail", "region_code"], name="beneficiary_id_tail"),
             models.Index(fields=["region_code", "name", "birth_date"], name="beneficiary_dupe"),
         ]

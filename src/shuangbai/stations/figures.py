@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from shuangbai.core.db import no_jit
 from shuangbai.core.scoping import code_range
 from shuangbai.regions.models import Region
 
@@ -94,9 +95,12 @@ def station_figures(region: Region, start: date, end: date) -> FiguresTable:
     Callers check the reader may see the region."""
     low, high = code_range(region.prefix)
     by_section: dict[str, list[Figure]] = {}
-    for source in FIGURES_SOURCES:
-        for figure in source(low, high, start, end):
-            by_section.setdefault(figure.section, []).append(figure)
+    with (
+        no_jit()
+    ):  # a county's year of visits looks costly enough to JIT-compile, which takes longer than it runs
+        for source in FIGURES_SOURCES:
+            for figure in source(low, high, start, end):
+                by_section.setdefault(figure.section, []).append(figure)
     order = {name: i for i, name in enumerate(SECTIONS)}
     names = sorted(by_section, key=lambda name: order.get(name, len(SECTIONS)))
     return FiguresTable(

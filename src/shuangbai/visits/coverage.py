@@ -44,13 +44,11 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -69,6 +67,7 @@ from django.db.models.functions import Coalesce, Greatest, Least, Substr
 from django.utils import timezone
 
 from shuangbai.core.dates import day_label
+from shuangbai.core.db import no_jit
 from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, scope_of
 from shuangbai.regions.models import PREFIX_LENGTH, Level, Region
@@ -389,22 +388,6 @@ class CoverageTable:
 
 
 # ----------------------------------------------------------------------------------------------- the query
-
-
-@contextmanager
-def no_jit():
-    """PostgreSQL's JIT compiler off for the queries run inside. The planner prices every correlated
-    subquery as if it ran for every row, so these queries look costly enough to compile, and compiling them
-    takes longer (1-3 s at 200,000 people) than running them. A no-op on SQLite."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-            # the grouping sorts a city's people: in memory, not in temporary files
-            cursor.execute("SET LOCAL work_mem = '32MB'")
-        yield
 
 
 def _in_region(queryset: QuerySet, region: Region, field_name: str = "region_code") -> QuerySet:

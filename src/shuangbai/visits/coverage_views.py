@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from openpyxl.cell import WriteOnlyCell
 
+from shuangbai.core.db import no_jit
 from shuangbai.core.models import User
 from shuangbai.core.permissions import require_personal_data
 from shuangbai.core.scoping import scope_of
@@ -263,7 +264,7 @@ def missed(request: HttpRequest) -> HttpResponse:
             umbrella=umbrella,
         )
         as_of = period.as_of(timezone.localdate())
-        with cov.no_jit():
+        with no_jit():
             page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
             people_on_page = list(page.object_list)
         last = cov.last_home_visits([p.household_id for p in people_on_page], as_of)
@@ -324,7 +325,7 @@ def export_missed(*, actor: User, people, description: str, as_of: date) -> tupl
     count = 0
     chunk: list[tuple] = []
     rows = people.select_related(None).values_list(*EXPORT_FIELDS)
-    with cov.no_jit():
+    with no_jit():
         for row in rows.iterator(chunk_size=CHUNK):
             chunk.append(row)
             if len(chunk) == CHUNK:

@@ -8,6 +8,7 @@ cannot be added without saying who may see it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -170,6 +171,33 @@ ROUTES: dict[str, Route] = {
     # -- station figures
     "stations:figures": Route("region", "read", query="region"),
     "stations:figures_export": Route("region", "read", query="region"),
+    # -- the work bulletin: a draft issue is its city bureau's alone; an article its unit's and the city's (a
+    # county reads its stations'); published issues are read city-wide (checked in tests/bulletins/test_access.py)
+    "bulletins:index": Route(None, "self"),
+    "bulletins:archive": Route(None, "read"),
+    "bulletins:create": Route(None, "bulletin_manage"),
+    "bulletins:masthead": Route(None, "bulletin_manage"),
+    "bulletins:import": Route(None, "bulletin_manage"),
+    "bulletins:import_review": Route(None, "bulletin_manage"),
+    "bulletins:detail": Route("bulletin", "bulletin_draft"),
+    "bulletins:preview": Route("bulletin", "bulletin_draft"),
+    "bulletins:docx": Route("bulletin", "bulletin_draft"),
+    "bulletins:media": Route("bulletin_media", "bulletin_draft"),
+    "bulletins:edit": Route("bulletin", "bulletin_draft_write"),
+    "bulletins:publish": Route("bulletin", "bulletin_draft_write"),
+    "bulletins:table": Route("bulletin", "bulletin_draft_write"),
+    "bulletins:article_create": Route(None, "bulletin_write"),
+    "bulletins:article_draft": Route(None, "bulletin_write"),
+    "bulletins:article": Route("article", "article_read"),
+    "bulletins:article_edit": Route("article", "article_edit"),
+    "bulletins:article_submit": Route("article", "article_action"),
+    "bulletins:article_accept": Route("article", "article_action"),
+    "bulletins:article_return": Route("article", "article_action"),
+    "bulletins:article_take_out": Route("article", "article_action"),
+    "bulletins:article_move": Route("article", "article_action"),
+    "bulletins:photo_add": Route("article", "article_action"),
+    "bulletins:photo": Route("bulletin_photo", "article_read"),
+    "bulletins:photo_remove": Route("bulletin_photo", "article_action"),
 }
 
 # For each person of the `world` fixture: the letter of a station inside and one outside their scope.
@@ -189,6 +217,7 @@ REVEAL = BUREAU | {"head_a"}  # and import: bureau roles and station heads
 FOLLOW_UP = BUREAU | {"supervisor", "head_a"}  # marking an inspection's recommendation done
 CASEWORK = {"head_a", "worker_a", "worker_b"}  # working a case: the people of its station
 STATION_STAFF = {"head_a", "worker_a", "worker_b"}  # handing out goods at their station
+WRITERS = {"city", "county", "head_a", "worker_a", "worker_b"}  # write bulletin articles for their city
 
 
 def served_route_names(urlconf=None) -> set[str]:
@@ -457,6 +486,58 @@ def _case(world, letter: str) -> tuple[int, int, int, int]:
     return getattr(world, key)
 
 
+def _bulletin(world, letter: str) -> tuple[int, tuple[int, str]]:
+    """A draft issue of the city of station `letter`, with one accepted article holding a photo."""
+    from shuangbai.bulletins.models import Article
+    from shuangbai.bulletins.services import _store_photo, article_create, bulletin_create
+    from shuangbai.visits.photos import CleanPhoto
+
+    city = getattr(world, f"station_{letter}").region_code[:4].ljust(12, "0")
+    key = f"_bulletin_{city}"
+    if not hasattr(world, key):
+        issue = bulletin_create(
+            actor=None, city_code=city, year=2023, sequence=1, issued_on=date(2023, 2, 15)
+        )
+        article = article_create(actor=None, city_code=city, section="city", title="市级动态", bulletin=issue)
+        photo = _store_photo(article, CleanPhoto(_jpeg(), 8, 8), "图")
+        assert Article.objects.get(pk=article.pk).bulletin_id == issue.pk
+        setattr(world, key, (issue.pk, (issue.pk, photo.path)))
+    return getattr(world, key)
+
+
+def _article(world, letter: str) -> tuple[int, int]:
+    """An article station `letter` wrote and sent in to its city, with a photo."""
+    from shuangbai.bulletins.models import Article, ArticleStatus
+    from shuangbai.bulletins.services import Unit, _store_photo, article_create
+    from shuangbai.visits.photos import CleanPhoto
+
+    key = f"_article_{letter}"
+    if not hasattr(world, key):
+        station = getattr(world, f"station_{letter}")
+        article = article_create(
+            actor=None,
+            city_code=station.region_code[:4].ljust(12, "0"),
+            section="station",
+            title=f"{station.name}开展活动",
+            body="活动正文。",
+            unit=Unit(station.region_code, station.pk),
+        )
+        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.SUBMITTED)
+        photo = _store_photo(article, CleanPhoto(_jpeg(), 8, 8), "活动照片")
+        setattr(world, key, (article.pk, photo.pk))
+    return getattr(world, key)
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "JPEG")
+    return out.getvalue()
+
+
 def _superuser():
     from shuangbai.core.models import User
     from shuangbai.regions.models import Region
@@ -487,6 +568,10 @@ def _object_arg(world, kind: str, letter: str, owner=None):
         return _assistance(world, letter)[("assistance", "assistance_type", "batch", "hand_out").index(kind)]
     if kind in ("case", "goal", "referral", "agency"):
         return _case(world, letter)[("case", "goal", "referral", "agency").index(kind)]
+    if kind in ("bulletin", "bulletin_media"):
+        return _bulletin(world, letter)[kind == "bulletin_media"]
+    if kind in ("article", "bulletin_photo"):
+        return _article(world, letter)[kind == "bulletin_photo"]
     if kind == "category":
         from shuangbai.registry.models import Category
 
@@ -508,7 +593,7 @@ def _url(name: str, route: Route, arg, urlconf=None) -> str:
         return reverse(name, urlconf=urlconf)
     if route.query:
         return f"{reverse(name, urlconf=urlconf)}?{route.query}={arg}"
-    return reverse(name, args=[arg], urlconf=urlconf)
+    return reverse(name, args=arg if isinstance(arg, tuple) else [arg], urlconf=urlconf)
 
 
 WRITE_ACCESS = {
@@ -526,6 +611,7 @@ WRITE_ACCESS |= {"supervise", "follow_up"}  # supervision
 WRITE_ACCESS |= {"recruit_manage", "recruit_hire"}  # recruitment
 WRITE_ACCESS |= {"casework", "case_review"}  # cases
 WRITE_ACCESS |= {"hand_out", "keep"}  # distribution
+WRITE_ACCESS |= {"bulletin_draft_write", "article_edit", "article_action"}  # the work bulletin
 
 
 def expected_inside(username: str, route: Route) -> set[int]:
@@ -567,6 +653,16 @@ def expected_inside(username: str, route: Route) -> set[int]:
         # them) its keepers': the station's staff, the bureaus over a county's stock. Supervisors read.
         "hand_out": ({200} if username in STATION_STAFF else {403}) if personal else {404},
         "keep": ({200} if bureau or username in STATION_STAFF else {403}) if personal else {404},
+        # the work bulletin: the city bureau manages its issues; county and station staff write for their city
+        "bulletin_manage": {200, 302} if username == "city" else {403},
+        "bulletin_write": {200} if username in WRITERS else {403},
+        "bulletin_draft": {200} if username == "city" else {404},
+        "bulletin_draft_write": {200, 302} if username == "city" else {404},
+        # the inside article is one station `inside` sent in: its unit, its county and its city read it; the
+        # unit no longer edits it once sent (403), the city does; actions answer a GET with the article page
+        "article_read": {200} if username in WRITERS else {404},
+        "article_edit": ({200} if username == "city" else {403}) if username in WRITERS else {404},
+        "article_action": {302} if username in WRITERS else {404},
     }[route.access]
 
 

@@ -364,3 +364,40 @@ def test_the_demo_s_stories_load_once(db):
     from shuangbai.cases.demo import load_demo as load_cases
 
     assert load_assistance() == load_cases() == load_activities() == 0
+
+
+def test_the_bulletin_archive_holds_the_seeds_and_a_draft_composed_from_the_records(db):
+    import io
+
+    from docx import Document as open_docx
+
+    from shuangbai.bulletins import compose
+    from shuangbai.bulletins.demo import load_demo as load_bulletins
+    from shuangbai.bulletins.docx import render_docx
+    from shuangbai.bulletins.models import ArticleStatus, Bulletin
+
+    issues = {b.number: b for b in Bulletin.objects.filter(region_code="445300000000")}
+    assert set(issues) == {"2021年第7期", "2023年第2期", "2023年第3期"}
+    old = issues["2023年第2期"]
+    assert old.is_published and old.imported
+    assert [len(s["articles"]) for s in old.snapshot["sections"]] == [1, 3, 9]
+    assert "梁绍雄副市长" in old.sent_to
+    draft = issues["2023年第3期"]
+    assert not draft.is_published and draft.sent_to.startswith("梁绍雄副市长")
+    document = compose.compose(draft)
+    titles = [a.title for s in document.sections for a in s.articles]
+    assert "云浮市2023年“双百工程”社工站（点）建设进度情况一览表" in titles
+    assert any(t.startswith("罗定市罗城街道社工站开展") for t in titles)
+    assert any(t.startswith("郁南县桂圩镇社工站：") for t in titles)
+    texts = [p.text for p in open_docx(io.BytesIO(render_docx(document))).paragraphs]
+    # the health packs the city received and handed out, counted from the hand-outs
+    assert any("健康包" in t and "发放" in t for t in texts)
+    table = next(a for s in document.sections for a in s.articles if a.tables).tables[0]
+    yunan = next(row for row in table.rows if row[0] == "云安区")
+    assert yunan[2] == "7" and yunan[7] == "38"  # seed 000: 7 stations and 38 points in 云安区
+    assert (
+        draft.articles.model.objects.filter(city_code="445300000000", status=ArticleStatus.SUBMITTED).count()
+        == 1
+    )
+    load_bulletins()
+    assert Bulletin.objects.filter(region_code="445300000000").count() == 3

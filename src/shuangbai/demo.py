@@ -29,6 +29,7 @@ from django.db.models import Min
 
 from shuangbai.activities import demo as activities_demo
 from shuangbai.assistance import demo as assistance_demo
+from shuangbai.bulletins import demo as bulletins_demo
 from shuangbai.cases import demo as cases_demo
 from shuangbai.core.models import Role, User
 from shuangbai.core.services import user_create
@@ -750,4 +751,5 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
     cases_demo.load_demo(None)
     activities_demo.load_demo(None)
     assistance_demo.load_demo(None)
+    bulletins_demo.load_demo(None)  # last: it is composed from the records above
     return _create_logins(password or demo_password())

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "shuangbai.cases",
     "shuangbai.activities",
     "shuangbai.assistance",
+    "shuangbai.bulletins",
 ]
 
 MIDDLEWARE = [

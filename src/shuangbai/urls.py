@@ -20,5 +20,6 @@ urlpatterns = [
     path("cases/", include("shuangbai.cases.urls")),
     path("activities/", include("shuangbai.activities.urls")),
     path("assistance/", include("shuangbai.assistance.urls")),
+    path("bulletins/", include("shuangbai.bulletins.urls")),
     path("admin/", admin.site.urls),
 ]

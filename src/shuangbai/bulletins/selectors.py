@@ -1,0 +1,141 @@
+"""Reading bulletins and articles, always for a user.
+
+- An issue is a city's. A draft is seen by that city's bureau only; a published issue by everyone whose scope
+  lies in that city (its counties, stations, supervisors, the viewer) and by the province above it.
+- An article is seen by its own unit (the station, or the county or city whose range holds its code) and by the
+  city's bureau; an article of a published issue also by whoever sees the issue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from shuangbai.core.models import User
+from shuangbai.core.scoping import code_range, scope_of
+from shuangbai.regions.models import Region
+
+from .models import Article, ArticleStatus, Bulletin, BulletinStatus
+from .services import can_manage, city_code_of
+
+
+def _published_cities(user: User) -> Q | None:
+    """The condition on Bulletin.region_code for the cities whose published issues the user reads."""
+    scope = scope_of(user)
+    if scope.everything:
+        return Q()
+    condition = None
+    for prefix in scope.prefixes:
+        if len(prefix) >= 4:  # a city, county or station's town: its city
+            part = Q(region_code=prefix[:4].ljust(12, "0"))
+        else:  # the province: every city under it
+            low, high = code_range(prefix)
+            part = Q(region_code__gte=low, region_code__lte=high)
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def bulletins_for(user: User) -> QuerySet[Bulletin]:
+    published = _published_cities(user)
+    condition = Q(status=BulletinStatus.PUBLISHED) & published if published is not None else None
+    own_city = city_code_of(user)
+    if user.is_superuser:
+        condition = Q()
+    elif own_city and can_manage(user, own_city):
+        drafts = Q(region_code=own_city, status=BulletinStatus.DRAFT)
+        condition = drafts if condition is None else condition | drafts
+    if condition is None:
+        return Bulletin.objects.none()
+    return Bulletin.objects.filter(condition)
+
+
+def get_bulletin_for_user(user: User, pk: int) -> Bulletin:
+    try:
+        return bulletins_for(user).get(pk=pk)
+    except Bulletin.DoesNotExist:
+        raise Http404 from None
+
+
+def bulletin_list(user: User) -> QuerySet[Bulletin]:
+    return bulletins_for(user).order_by("-year", "-sequence", "-id")
+
+
+def articles_for(user: User) -> QuerySet[Article]:
+    """Articles the user may open: their unit's, all of the city for its bureau, and those of issues they read."""
+    city = city_code_of(user)
+    condition = Q(bulletin__in=bulletins_for(user).filter(status=BulletinStatus.PUBLISHED))
+    if (
+        city
+    ):  # a writer: their unit's articles (a county's include its stations'); others read published ones only
+        condition |= Q(pk__in=Article.objects.visible_to(user).filter(city_code=city).values("pk"))
+    if city and can_manage(user, city):
+        condition |= Q(city_code=city)
+    return Article.objects.filter(condition)
+
+
+def get_article_for_user(user: User, pk: int) -> Article:
+    try:
+        return articles_for(user).select_related("bulletin", "station").get(pk=pk)
+    except Article.DoesNotExist:
+        raise Http404 from None
+
+
+def inbox(user: User, city_code: str) -> QuerySet[Article]:
+    """What the city's units sent in and the bureau has not yet accepted or returned."""
+    if not can_manage(user, city_code):
+        return Article.objects.none()
+    return (
+        Article.objects.filter(city_code=city_code, status=ArticleStatus.SUBMITTED)
+        .select_related("station")
+        .order_by("updated_at", "id")
+    )
+
+
+def own_articles(user: User) -> QuerySet[Article]:
+    """The user's unit's articles not yet in a published issue (a city's bureau: its own drafts)."""
+    city = city_code_of(user)
+    if city is None:
+        return Article.objects.none()
+    articles = Article.objects.visible_to(user).filter(city_code=city)
+    if can_manage(user, city):
+        articles = articles.filter(region_code=city, bulletin__isnull=True)
+    else:
+        articles = articles.exclude(bulletin__status=BulletinStatus.PUBLISHED)
+    return articles.select_related("bulletin").order_by("-updated_at", "-id")
+
+
+def issue_articles(bulletin: Bulletin) -> QuerySet[Article]:
+    return (
+        Article.objects.filter(bulletin=bulletin)
+        .select_related("station", "created_by", "updated_by")
+        .prefetch_related("photos")
+        .order_by("section", "position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ArchiveFilter:
+    text: str = ""
+    region: Region | None = None  # a county or a town: articles from or about it
+    start: date | None = None
+    end: date | None = None
+
+
+def archive_search(user: User, filters: ArchiveFilter) -> QuerySet[Article]:
+    """Articles of the published issues the user reads, newest issue first."""
+    articles = Article.objects.filter(
+        bulletin__in=bulletins_for(user).filter(status=BulletinStatus.PUBLISHED)
+    ).select_related("bulletin")
+    if filters.text:
+        articles = articles.filter(Q(title__icontains=filters.text) | Q(body__icontains=filters.text))
+    if filters.region is not None:
+        low, high = code_range(filters.region.prefix)
+        articles = articles.filter(region_code__gte=low, region_code__lte=high)
+    if filters.start:
+        articles = articles.filter(bulletin__issued_on__gte=filters.start)
+    if filters.end:
+        articles = articles.filter(bulletin__issued_on__lte=filters.end)
+    return articles.order_by("-bulletin__issued_on", "-bulletin__sequence", "section", "position")

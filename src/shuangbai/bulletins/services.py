@@ -1,0 +1,632 @@
+"""Operations on the work bulletin. Each is atomic, validates (in Chinese, naming the field) and audits.
+
+`actor` None is the system (the demo loader, a command-line import): no permission check, audited as nobody.
+
+Who does what:
+- a city's bureau (role `city` whose scope is that city) opens issues, writes and edits any article of the city,
+  accepts or returns what was sent in, orders the issue and publishes it;
+- a county bureau and a station's staff write articles for their own city only (the city is taken from their
+  scope, never from what they post), send them in, and edit them while they are drafts or returned;
+- nobody changes a published issue or its articles.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from shuangbai.core.audit import audit_record
+from shuangbai.core.models import AuditAction, Role, User
+from shuangbai.core.versioning import update_versioned
+from shuangbai.regions.models import Level, Region
+from shuangbai.visits.photos import CleanPhoto, clean_photo
+
+from . import compose
+from .content import Document
+from .models import (
+    Article,
+    ArticlePhoto,
+    ArticleStatus,
+    Bulletin,
+    BulletinStatus,
+    Masthead,
+    Section,
+    SourceKind,
+    TableKind,
+)
+from .sources import SOURCES, record_facts, unknown_placeholders
+
+MAX_PHOTOS_PER_ARTICLE = 6
+WRITER_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.STATION_HEAD, Role.WORKER})
+
+
+# ---------------------------------------------------------------------------------------------- who may
+
+
+def city_code_of(user: User) -> str | None:
+    """The city whose bulletin the user writes for: the city of their region or station; None for the province,
+    supervisors and the viewer."""
+    if user.role not in WRITER_ROLES:
+        return None
+    code = user.home_region_code
+    if not code or len(code) < 4 or (user.role == Role.CITY and user.scope_region.level != Level.CITY):
+        return None
+    return code[:4].ljust(12, "0")
+
+
+def can_manage(user: User, city_code: str) -> bool:
+    """Open, edit, order and publish the city's issues; accept and return what was sent in."""
+    if user.is_superuser:
+        return True
+    return user.role == Role.CITY and city_code_of(user) == city_code
+
+
+def can_write(user: User) -> bool:
+    return city_code_of(user) is not None
+
+
+def can_edit_article(user: User, article: Article) -> bool:
+    if article.bulletin_id and article.bulletin.is_published:
+        return False
+    if can_manage(user, article.city_code):
+        return True
+    # its own unit, while the city has not taken it (draft or returned)
+    return article.status in {ArticleStatus.DRAFT, ArticleStatus.RETURNED} and _own_unit(user, article)
+
+
+def _own_unit(user: User, article: Article) -> bool:
+    """Written by the user's station, or by their county or city bureau itself (a county reads, but does not
+    edit, what its stations write)."""
+    if user.scope_station_id:
+        return article.station_id == user.scope_station_id
+    return user.scope_region_id is not None and article.region_code == user.scope_region.code
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _require_draft(bulletin: Bulletin) -> None:
+    if bulletin.is_published:
+        raise ValidationError("本期简报已发布，内容已固定，不能再修改。", code="published")
+
+
+# ---------------------------------------------------------------------------------------------- masthead
+
+
+def masthead_for(city_code: str) -> Masthead:
+    """The city's settings, or the defaults a city starts from (unsaved)."""
+    masthead = Masthead.objects.filter(region_code=city_code).first()
+    if masthead is not None:
+        return masthead
+    city = Region.objects.get(code=city_code)
+    return Masthead(
+        region_code=city_code,
+        name=f"{city.name}“双百工程”工作简报",
+        unit=f"{city.name}民政局",
+        sent_to="",
+        copied_to="",
+    )
+
+
+@transaction.atomic
+def masthead_save(
+    *, actor: User, city_code: str, name: str, unit: str, sent_to: str, copied_to: str
+) -> Masthead:
+    _require(can_manage(actor, city_code))
+    masthead = masthead_for(city_code)
+    created = masthead.pk is None
+    before = {f: getattr(masthead, f) for f in ("name", "unit", "sent_to", "copied_to")}
+    masthead.name, masthead.unit = name.strip(), unit.strip()
+    masthead.sent_to, masthead.copied_to = sent_to.strip(), copied_to.strip()
+    masthead.full_clean()
+    masthead.save()
+    after = {f: getattr(masthead, f) for f in before}
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.CHANGE,
+        obj=masthead,
+        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
+    )
+    return masthead
+
+
+# ---------------------------------------------------------------------------------------------- issues
+
+
+def next_sequence(city_code: str, year: int) -> int:
+    last = Bulletin.objects.filter(region_code=city_code, year=year).aggregate(n=Max("sequence"))["n"]
+    return (last or 0) + 1
+
+
+def _number_taken(city_code: str, year: int, sequence: int, exclude: int | None = None) -> bool:
+    taken = Bulletin.objects.filter(region_code=city_code, year=year, sequence=sequence)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    return taken.exists()
+
+
+def _check_number(city_code: str, year: int, sequence: int, exclude: int | None = None) -> None:
+    if _number_taken(city_code, year, sequence, exclude):
+        raise ValidationError({"sequence": f"{year}年第{sequence}期已存在，请换一个期数。"})
+
+
+@transaction.atomic
+def bulletin_create(
+    *,
+    actor: User | None,
+    city_code: str,
+    year: int,
+    sequence: int,
+    issued_on: date,
+    name: str = "",
+    unit: str = "",
+    sent_to: str | None = None,
+    copied_to: str | None = None,
+    imported: bool = False,
+) -> Bulletin:
+    """A new draft issue; name, unit and the distribution lines default to the city's masthead."""
+    if actor is not None:
+        _require(can_manage(actor, city_code))
+    masthead = masthead_for(city_code)
+    _check_number(city_code, year, sequence)
+    bulletin = Bulletin(
+        region_code=city_code,
+        year=year,
+        sequence=sequence,
+        issued_on=issued_on,
+        name=(name or masthead.name).strip(),
+        unit=(unit or masthead.unit).strip(),
+        sent_to=(masthead.sent_to if sent_to is None else sent_to).strip(),
+        copied_to=(masthead.copied_to if copied_to is None else copied_to).strip(),
+        imported=imported,
+        created_by=actor,
+    )
+    bulletin.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            bulletin.save()
+    except IntegrityError:  # two officers numbering at once
+        raise ValidationError({"sequence": f"{year}年第{sequence}期已存在，请换一个期数。"}) from None
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=bulletin)
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_update(*, actor: User, bulletin: Bulletin, expected_version: int, **changes) -> Bulletin:
+    _require(can_manage(actor, bulletin.region_code))
+    _require_draft(bulletin)
+    year, sequence = changes.get("year", bulletin.year), changes.get("sequence", bulletin.sequence)
+    _check_number(bulletin.region_code, year, sequence, exclude=bulletin.pk)
+    return update_versioned(bulletin, actor=actor, expected_version=expected_version, changes=changes)
+
+
+@transaction.atomic
+def bulletin_publish(*, actor: User, bulletin: Bulletin, expected_version: int) -> Bulletin:
+    """Freeze the issue: compose it once more from its articles and their records, and keep that copy."""
+    _require(can_manage(actor, bulletin.region_code))
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    _require_draft(bulletin)
+    document = compose.compose(bulletin)
+    if not any(section.articles for section in document.sections):
+        raise ValidationError("本期还没有稿件，不能发布。", code="empty")
+    _freeze(bulletin, document, actor=actor, expected_version=expected_version)
+    return bulletin
+
+
+def _freeze(bulletin: Bulletin, document: Document, *, actor: User | None, expected_version: int) -> None:
+    now = timezone.now()
+    updated = Bulletin.objects.filter(pk=bulletin.pk, version=expected_version).update(
+        status=BulletinStatus.PUBLISHED,
+        snapshot=document.as_dict(),
+        search_text=document.text(),
+        published_at=now,
+        published_by=actor if actor and actor.pk else None,
+        version=expected_version + 1,
+        updated_at=now,
+    )
+    if not updated:
+        from shuangbai.core.versioning import STALE_MESSAGE
+
+        raise ValidationError(STALE_MESSAGE, code="stale")
+    bulletin.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=bulletin,
+        changes={"status": [BulletinStatus.DRAFT.label, BulletinStatus.PUBLISHED.label]},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- articles
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Who an article comes from: the code of the city, county or station, and the station when it is one."""
+
+    region_code: str
+    station_id: int | None
+
+
+def unit_of(user: User, city_code: str) -> Unit:
+    if user.scope_station_id:
+        return Unit(user.scope_station.region_code, user.scope_station_id)
+    if user.scope_region_id and user.role != Role.CITY:
+        return Unit(user.scope_region.code, None)
+    return Unit(city_code, None)
+
+
+def _check_body(body: str, source_kind: str, source_id: int | None) -> None:
+    facts = record_facts(source_kind, source_id) if source_kind else {}
+    unknown = unknown_placeholders(body, facts)
+    if unknown:
+        names = "、".join(f"{{{name}}}" for name in unknown)
+        raise ValidationError({"body": f"正文中的 {names} 不是来源记录的数据项，请改正或删去花括号。"})
+
+
+def _end_position(bulletin: Bulletin, section: str) -> int:
+    last = Article.objects.filter(bulletin=bulletin, section=section).aggregate(n=Max("position"))["n"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def article_create(
+    *,
+    actor: User | None,
+    city_code: str,
+    section: str,
+    title: str,
+    body: str = "",
+    byline: str = "",
+    bulletin: Bulletin | None = None,
+    source_kind: str = "",
+    source_id: int | None = None,
+    table_kind: str = "",
+    table_region_code: str = "",
+    table_as_of: date | None = None,
+    table_data: dict | None = None,
+    unit: Unit | None = None,
+) -> Article:
+    """An article: straight into a draft issue (the city's own), or a draft of a unit to send in later."""
+    if actor is not None:
+        if bulletin is not None:
+            _require(can_manage(actor, bulletin.region_code))
+        else:
+            _require(city_code_of(actor) == city_code or actor.is_superuser)
+    if bulletin is not None:
+        _require_draft(bulletin)
+        city_code = bulletin.region_code
+    unit = unit or (unit_of(actor, city_code) if actor is not None else Unit(city_code, None))
+    _check_body(body, source_kind, source_id)
+    article = Article(
+        city_code=city_code,
+        region_code=unit.region_code,
+        station_id=unit.station_id,
+        bulletin=bulletin,
+        section=section,
+        position=_end_position(bulletin, section) if bulletin is not None else 0,
+        title=title.strip(),
+        body=body.strip(),
+        byline=byline.strip(),
+        status=ArticleStatus.ACCEPTED if bulletin is not None else ArticleStatus.DRAFT,
+        source_kind=source_kind,
+        source_id=source_id,
+        table_kind=table_kind,
+        table_region_code=table_region_code,
+        table_as_of=table_as_of,
+        table_data=table_data,
+        created_by=actor,
+        updated_by=actor,
+    )
+    article.full_clean()
+    article.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=article)
+    return article
+
+
+EDITABLE = ("title", "body", "byline", "section", "table_as_of")
+
+
+@transaction.atomic
+def article_update(*, actor: User, article: Article, expected_version: int, **changes) -> Article:
+    _require(can_edit_article(actor, article))
+    unknown_fields = set(changes) - set(EDITABLE)
+    if unknown_fields:
+        raise ValueError(f"not editable: {unknown_fields}")
+    for name in ("title", "body", "byline"):
+        if name in changes:
+            changes[name] = changes[name].strip()
+    if "body" in changes:
+        _check_body(changes["body"], article.source_kind, article.source_id)
+    if changes.get("section", article.section) != article.section and article.bulletin_id:
+        changes["position"] = _end_position(article.bulletin, changes["section"])
+    changes["updated_by"] = actor
+    return update_versioned(article, actor=actor, expected_version=expected_version, changes=changes)
+
+
+def _transition(article: Article, actor: User, expected_version: int, **changes) -> Article:
+    """A status change, with the optimistic check, audited as what it is."""
+    return update_versioned(
+        article, actor=actor, expected_version=expected_version, changes={**changes, "updated_by": actor}
+    )
+
+
+@transaction.atomic
+def article_submit(*, actor: User | None, article: Article, expected_version: int) -> Article:
+    """Send a unit's article to the city (again, after it was returned)."""
+    if actor is not None:
+        _require(_own_unit(actor, article) and not can_manage(actor, article.city_code))
+    if article.status not in {ArticleStatus.DRAFT, ArticleStatus.RETURNED}:
+        raise ValidationError("这篇稿件已报送或已被采用。", code="state")
+    return _transition(article, actor, expected_version, status=ArticleStatus.SUBMITTED)
+
+
+@transaction.atomic
+def article_accept(
+    *, actor: User, article: Article, bulletin: Bulletin, section: str, expected_version: int
+) -> Article:
+    _require(can_manage(actor, article.city_code) and bulletin.region_code == article.city_code)
+    _require_draft(bulletin)
+    if article.status != ArticleStatus.SUBMITTED:
+        raise ValidationError("只能采用已报送、待处理的稿件。", code="state")
+    if section not in Section.values:
+        raise ValidationError({"section": "请选择栏目。"})
+    return _transition(
+        article,
+        actor,
+        expected_version,
+        status=ArticleStatus.ACCEPTED,
+        bulletin=bulletin,
+        section=section,
+        position=_end_position(bulletin, section),
+        review_comment="",
+    )
+
+
+@transaction.atomic
+def article_return(*, actor: User, article: Article, comment: str, expected_version: int) -> Article:
+    """Hand a unit's article back with the reason (from the inbox, or out of a draft issue)."""
+    _require(can_manage(actor, article.city_code))
+    if article.bulletin_id:
+        _require_draft(article.bulletin)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": "请填写退回意见，说明需要怎样修改。"})
+    if article.region_code == article.city_code:
+        raise ValidationError("本级稿件无需退回，可直接修改或移出本期。", code="own")
+    if article.status not in {ArticleStatus.SUBMITTED, ArticleStatus.ACCEPTED}:
+        raise ValidationError("只能退回已报送或已采用的稿件。", code="state")
+    return _transition(
+        article, actor, expected_version, status=ArticleStatus.RETURNED, bulletin=None, review_comment=comment
+    )
+
+
+@transaction.atomic
+def article_take_out(*, actor: User, article: Article, expected_version: int) -> Article:
+    """Take an article out of a draft issue: a unit's goes back to the inbox, the city's own becomes a draft."""
+    _require(can_manage(actor, article.city_code))
+    if article.bulletin_id is None:
+        raise ValidationError("这篇稿件不在任何一期中。", code="state")
+    _require_draft(article.bulletin)
+    status = ArticleStatus.DRAFT if article.region_code == article.city_code else ArticleStatus.SUBMITTED
+    return _transition(article, actor, expected_version, status=status, bulletin=None, position=0)
+
+
+@transaction.atomic
+def article_move(*, actor: User, article: Article, step: int) -> None:
+    """One place up (-1) or down (+1) within its section of the issue."""
+    _require(can_manage(actor, article.city_code))
+    if article.bulletin_id is None:
+        raise ValidationError("这篇稿件不在任何一期中。", code="state")
+    _require_draft(article.bulletin)
+    siblings = list(
+        Article.objects.select_for_update()
+        .filter(bulletin_id=article.bulletin_id, section=article.section)
+        .order_by("position", "id")
+    )
+    index = next(i for i, a in enumerate(siblings) if a.pk == article.pk)
+    other = index + step
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        if sibling.position != position:
+            Article.objects.filter(pk=sibling.pk).update(position=position)
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=article, changes={"position": [index + 1, other + 1]}
+    )
+
+
+# ---------------------------------------------------------------------------------------------- from records
+
+
+@transaction.atomic
+def article_from_source(
+    *, actor: User | None, kind: str, pk: int, city_code: str, bulletin: Bulletin | None = None
+) -> Article:
+    """A first draft from a record the actor may see: its text with the facts as placeholders, its photos copied
+    for publication (with their captions)."""
+    if kind not in SOURCES:
+        raise ValidationError("不支持的来源记录类型。", code="kind")
+    spec = SOURCES[kind]
+    record = (spec.records(actor) if actor is not None else spec.every()).filter(pk=pk).first()
+    if record is None:
+        raise ValidationError("找不到这条记录，或无权使用。", code="missing")
+    draft = spec.draft(record, spec.facts(record))
+    article = article_create(
+        actor=actor,
+        city_code=city_code,
+        section=draft.section,
+        title=draft.title[:120],
+        body=draft.body,
+        byline=draft.byline,
+        bulletin=bulletin,
+        source_kind=kind,
+        source_id=pk,
+    )
+    if kind == SourceKind.ACTIVITY:
+        from shuangbai.activities import photos as activity_photos
+
+        for photo in record.photos.all()[:MAX_PHOTOS_PER_ARTICLE]:
+            data = activity_photos.load(photo.path)
+            _store_photo(article, CleanPhoto(data, photo.width, photo.height), photo.caption)
+    return article
+
+
+@transaction.atomic
+def table_article_create(
+    *, actor: User, bulletin: Bulletin, as_of: date, section: str = Section.CITY
+) -> Article:
+    """The city's station construction progress table (一览表) as of a day, live until the issue is published."""
+    title = compose.progress_title(bulletin.region_code, as_of)
+    return article_create(
+        actor=actor,
+        city_code=bulletin.region_code,
+        section=section,
+        title=title,
+        bulletin=bulletin,
+        table_kind=TableKind.PROGRESS,
+        table_region_code=bulletin.region_code,
+        table_as_of=as_of,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- photos
+
+
+def photo_root() -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+def _store_photo(article: Article, photo: CleanPhoto, caption: str) -> ArticlePhoto:
+    relative = f"bulletins/{article.city_code[:4]}/{uuid.uuid4().hex}.jpg"
+    target = photo_root() / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(photo.data)
+    position = (article.photos.aggregate(n=Max("position"))["n"] or 0) + 1
+    return ArticlePhoto.objects.create(
+        article=article,
+        path=relative,
+        width=photo.width,
+        height=photo.height,
+        caption=caption.strip()[:100],
+        position=position,
+    )
+
+
+@transaction.atomic
+def photo_add(*, actor: User, article: Article, upload, caption: str) -> ArticlePhoto:
+    _require(can_edit_article(actor, article))
+    if article.photos.count() >= MAX_PHOTOS_PER_ARTICLE:
+        raise ValidationError({"image": f"每篇稿件最多 {MAX_PHOTOS_PER_ARTICLE} 张照片。"})
+    try:
+        photo = clean_photo(upload)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
+    stored = _store_photo(article, photo, caption)
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=article, changes={"photos": ["", stored.path]})
+    return stored
+
+
+@transaction.atomic
+def photo_remove(*, actor: User, photo: ArticlePhoto) -> None:
+    article = photo.article
+    _require(can_edit_article(actor, article))
+    path = photo.path
+    photo.delete()
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=article, changes={"photos": [path, ""]})
+    # the file stays: a published issue never refers to it (its articles are frozen), and deleting files in a
+    # transaction that may still roll back would lose them
+
+
+# ---------------------------------------------------------------------------------------------- back issues
+
+
+def city_places(city_code: str) -> list[Region]:
+    """The city, its counties and its towns: the names an imported article's title is matched against."""
+    prefix = city_code[:4]
+    return list(
+        Region.objects.filter(code__startswith=prefix, level__in=[Level.CITY, Level.COUNTY, Level.TOWN]).only(
+            "code", "name", "level"
+        )
+    )
+
+
+def place_code(title: str, places: list[Region], default: str) -> str:
+    """The code of the most specific place a title names (a town before its county): 郁南县桂圩镇社工站… →
+    桂圩镇. Full names anywhere in the title, or the name without its suffix at its start (郁南：…)."""
+    best: Region | None = None
+    depth = {Level.CITY: 1, Level.COUNTY: 2, Level.TOWN: 3}
+    for region in places:
+        names = [region.name]
+        for suffix in ("街道", "区", "市", "县", "镇", "乡"):
+            if region.name.endswith(suffix) and len(region.name) - len(suffix) >= 2:
+                names.append(region.name[: -len(suffix)])
+                break
+        found = region.name in title or any(title.startswith(name) for name in names[1:])
+        if found and (best is None or depth[region.level] > depth[best.level]):
+            best = region
+    return best.code if best is not None else default
+
+
+@transaction.atomic
+def import_issue(
+    *,
+    actor: User | None,
+    city_code: str,
+    sections: list,
+    year: int,
+    sequence: int,
+    issued_on: date,
+    sent_to: str,
+    copied_to: str,
+) -> Bulletin:
+    """File a back issue as corrected on the review page (`sections`: content.Section list): a published issue
+    of the archive, its articles filed under the place their titles name, its tables kept as they are."""
+    if actor is not None:
+        _require(can_manage(actor, city_code))
+    if not any(section.articles for section in sections):
+        raise ValidationError("没有要导入的稿件。", code="empty")
+    bulletin = bulletin_create(
+        actor=actor,
+        city_code=city_code,
+        year=year,
+        sequence=sequence,
+        issued_on=issued_on,
+        sent_to=sent_to,
+        copied_to=copied_to,
+        imported=True,
+    )
+    places = city_places(city_code)
+    for section in sections:
+        for position, item in enumerate(section.articles, start=1):
+            article = Article(
+                city_code=city_code,
+                region_code=place_code(item.title, places, city_code),
+                bulletin=bulletin,
+                section=section.key,
+                position=position,
+                title=item.title[:120],
+                body="\n".join(item.paragraphs),
+                byline=item.byline[:60],
+                status=ArticleStatus.ACCEPTED,
+                table_kind=TableKind.FIXED if item.tables else "",
+                table_data={"tables": [asdict(t) for t in item.tables]} if item.tables else None,
+                created_by=actor,
+                updated_by=actor,
+            )
+            article.full_clean()
+            article.save()
+    document = compose.compose(bulletin)
+    _freeze(bulletin, document, actor=actor, expected_version=bulletin.version)
+    return bulletin

@@ -87,6 +87,7 @@ def test_a_draft_from_an_activity_carries_its_facts_as_placeholders(composed):
 
 def test_the_issue_as_docx_holds_the_sections_titles_numbers_table_and_foot(world, records, composed):
     issue = records.bulletin
+    issue.refresh_from_db()
     bulletin_publish(actor=world.city, bulletin=issue, expected_version=issue.version)
     issue.refresh_from_db()
     data = render_docx(compose.compose(issue))
@@ -110,7 +111,9 @@ def test_the_issue_as_docx_holds_the_sections_titles_numbers_table_and_foot(worl
         "发至：各县（市、区）民政局",
         "抄送：省民政厅",
     )
-    assert not any("对象A" in text for text in texts)  # the case's person: only the nickname is published
+    # the case's person: only the nickname and the write-up are published, nothing else of the case
+    for private in ("对象A", "独居，冬季取暖困难", "2023年1月20日", world.beneficiary_a.id_number):
+        assert not any(private in text for text in texts), private
     document = open_docx(io.BytesIO(data))
     section = document.sections[0]
     assert (round(section.page_width / Mm(1)), round(section.page_height / Mm(1))) == (210, 297)
@@ -134,6 +137,7 @@ def test_the_issue_as_docx_holds_the_sections_titles_numbers_table_and_foot(worl
 
 def test_a_published_issue_does_not_change_when_its_activity_is_edited(world, records, composed):
     issue = records.bulletin
+    issue.refresh_from_db()
     bulletin_publish(actor=world.city, bulletin=issue, expected_version=issue.version)
     issue.refresh_from_db()
     before = render_docx(compose.compose(issue))
@@ -157,6 +161,15 @@ def test_a_published_issue_does_not_change_when_its_activity_is_edited(world, re
     assert _texts(after) == _texts(before)
     assert any("共有46名群众参与" in text for text in _texts(after))
     with pytest.raises(PermissionDenied):
+        article_update(
+            actor=world.city,
+            article=Article.objects.get(pk=composed["own"].pk),
+            expected_version=1,
+            title="改",
+        )
+    with pytest.raises(
+        ValidationError, match="本期简报已发布"
+    ):  # a copy read before publishing: the lock says so
         article_update(actor=world.city, article=composed["own"], expected_version=1, title="改")
 
 
@@ -202,11 +215,13 @@ def test_articles_are_reordered_and_moved_between_sections(world, records, compo
 def test_publishing_freezes_and_an_empty_issue_cannot_be_published(world, records):
     issue = records.bulletin
     with pytest.raises(ValidationError) as error:
+        issue.refresh_from_db()
         bulletin_publish(actor=world.city, bulletin=issue, expected_version=issue.version)
     assert "还没有稿件" in error.value.messages[0]
     article_create(
         actor=world.city, city_code=CITY, section="city", title="标题", body="正文。", bulletin=issue
     )
+    issue.refresh_from_db()
     bulletin_publish(actor=world.city, bulletin=issue, expected_version=issue.version)
     issue.refresh_from_db()
     assert (

@@ -75,12 +75,15 @@ def article_content(article: ArticleRecord) -> Article:
     )
 
 
-def issue_articles(bulletin: Bulletin):
-    return (
-        ArticleRecord.objects.filter(bulletin=bulletin, status=ArticleStatus.ACCEPTED)
-        .prefetch_related("photos")
-        .order_by("section", "position", "id")
-    )
+SECTION_ORDER = {key: i for i, key in enumerate(SECTIONS)}
+
+
+def issue_articles(bulletin: Bulletin) -> list[ArticleRecord]:
+    """The issue's articles in print order: by section, then their place in it."""
+    articles = ArticleRecord.objects.filter(
+        bulletin=bulletin, status=ArticleStatus.ACCEPTED
+    ).prefetch_related("photos")
+    return sorted(articles, key=lambda a: (SECTION_ORDER[a.section], a.position, a.id))
 
 
 def compose(bulletin: Bulletin) -> Document:
@@ -98,3 +101,12 @@ def compose(bulletin: Bulletin) -> Document:
         sent_to=bulletin.sent_to,
         copied_to=bulletin.copied_to,
     )
+
+
+def printed_article(article: ArticleRecord) -> Article:
+    """An article as its issue prints it: from the frozen copy once the issue is published, else from now."""
+    bulletin = article.bulletin
+    if bulletin is None or not bulletin.is_published:
+        return article_content(article)
+    order = [record.pk for record in issue_articles(bulletin)]
+    return Document.from_dict(bulletin.snapshot).articles()[order.index(article.pk)]

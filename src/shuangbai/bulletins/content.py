@@ -55,6 +55,15 @@ class Article:
     tables: list[Table] = field(default_factory=list)
     byline: str = ""  # who sent it in, printed after the text: （罗定市素龙街道社工站供稿）; may be ""
 
+    def text(self) -> str:
+        """The article's words as printed: title, paragraphs, captions, tables, byline."""
+        parts = [self.title, *self.paragraphs, *(photo.caption for photo in self.photos)]
+        for table in self.tables:
+            parts.append(table.title)
+            parts.extend(cell for row in table.rows for cell in row)
+        parts.append(self.byline)
+        return "\n".join(part for part in parts if part)
+
     @classmethod
     def from_dict(cls, data: dict) -> Article:
         return cls(
@@ -111,11 +120,9 @@ class Document:
         """All the words of the issue, for search."""
         parts = [self.name, self.number]
         for section in self.sections:
-            for article in section.articles:
-                parts.append(article.title)
-                parts.extend(article.paragraphs)
-                parts.extend(photo.caption for photo in article.photos)
-                for table in article.tables:
-                    parts.append(table.title)
-                    parts.extend(cell for row in table.rows for cell in row)
+            parts.extend(article.text() for article in section.articles)
         return "\n".join(parts)
+
+    def articles(self) -> list[Article]:
+        """The articles in print order, all sections."""
+        return [article for section in self.sections for article in section.articles]

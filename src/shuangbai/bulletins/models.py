@@ -138,6 +138,9 @@ class ArticleQuerySet(ScopedQuerySet):
 class Article(VersionedModel):
     city_code = models.CharField("城市区划代码", max_length=12)
     region_code = models.CharField("供稿单位区划代码", max_length=12)
+    # where the article is about, for the archive's county / town filter: its record's place, an imported
+    # title's place, else its unit's code (the city drafts about a station's activity)
+    about_code = models.CharField("所涉区划代码", max_length=12, blank=True)
     station = models.ForeignKey(
         "stations.Station",
         verbose_name="供稿社工站",
@@ -169,6 +172,9 @@ class Article(VersionedModel):
     table_region_code = models.CharField("表格区划代码", max_length=12, blank=True)
     table_as_of = models.DateField("表格截至日期", null=True, blank=True)
     table_data = models.JSONField("表格内容", null=True, blank=True)
+    # the words as printed, kept when the issue is published (numbers filled, table cells, captions): the archive
+    # searches them
+    published_text = models.TextField("发布文本", blank=True, editable=False)
     created_by = models.ForeignKey(
         "core.User", verbose_name="撰稿人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -190,6 +196,7 @@ class Article(VersionedModel):
         indexes = [
             models.Index(fields=["city_code", "status"], name="article_city_status"),
             models.Index(fields=["region_code", "status"], name="article_region_status"),
+            models.Index(fields=["about_code"], name="article_about"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(section__in=Section.values), name="article_section_valid"),

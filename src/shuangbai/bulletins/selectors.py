@@ -113,7 +113,7 @@ def issue_articles(bulletin: Bulletin) -> QuerySet[Article]:
         .select_related("station", "created_by", "updated_by")
         .prefetch_related("photos")
         .order_by("section", "position", "id")
-    )
+    )  # the page groups them by section; within one, by place
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,12 @@ def archive_search(user: User, filters: ArchiveFilter) -> QuerySet[Article]:
         bulletin__in=bulletins_for(user).filter(status=BulletinStatus.PUBLISHED)
     ).select_related("bulletin")
     if filters.text:
-        articles = articles.filter(Q(title__icontains=filters.text) | Q(body__icontains=filters.text))
+        articles = articles.filter(
+            Q(title__icontains=filters.text) | Q(published_text__icontains=filters.text)
+        )
     if filters.region is not None:
         low, high = code_range(filters.region.prefix)
-        articles = articles.filter(region_code__gte=low, region_code__lte=high)
+        articles = articles.filter(about_code__gte=low, about_code__lte=high)
     if filters.start:
         articles = articles.filter(bulletin__issued_on__gte=filters.start)
     if filters.end:

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
@@ -98,6 +98,16 @@ def _require(allowed: bool) -> None:
 def _require_draft(bulletin: Bulletin) -> None:
     if bulletin.is_published:
         raise ValidationError("本期简报已发布，内容已固定，不能再修改。", code="published")
+
+
+def _open_issue(bulletin_id: int) -> Bulletin:
+    """The issue an article change is about to touch: locked (publishing waits, or this waits for it), still a
+    draft, and its version raised so that a publish posted from a page loaded before this change is refused."""
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
+    _require_draft(bulletin)
+    Bulletin.objects.filter(pk=bulletin.pk).update(version=F("version") + 1)
+    bulletin.version += 1
+    return bulletin
 
 
 # ---------------------------------------------------------------------------------------------- masthead
@@ -219,8 +229,28 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin, expected_version: int) 
     document = compose.compose(bulletin)
     if not any(section.articles for section in document.sections):
         raise ValidationError("本期还没有稿件，不能发布。", code="empty")
+    _check_sources(bulletin)
     _freeze(bulletin, document, actor=actor, expected_version=expected_version)
     return bulletin
+
+
+def _check_sources(bulletin: Bulletin) -> None:
+    """Refuse to freeze an article whose record is gone (or a case no longer exemplary), or whose text still
+    names a fact the record does not give: the printed numbers would be wrong or blank."""
+    problems = []
+    for article in Article.objects.filter(bulletin=bulletin).exclude(source_kind=""):
+        facts = record_facts(article.source_kind, article.source_id)
+        if not facts:
+            problems.append(f"《{article.title}》的来源记录已不存在或不再可用")
+        elif unknown_placeholders(article.body, facts):
+            problems.append(f"《{article.title}》中有无法取数的数据项")
+        elif article.source_kind == SourceKind.CASE:
+            try:
+                _check_case_text(article.source_id, title=article.title, body=article.body)
+            except ValidationError:
+                problems.append(f"《{article.title}》含有服务对象的身份信息")
+    if problems:
+        raise ValidationError("；".join(problems) + "，请修改或移出本期后再发布。", code="sources")
 
 
 def _freeze(bulletin: Bulletin, document: Document, *, actor: User | None, expected_version: int) -> None:
@@ -239,6 +269,8 @@ def _freeze(bulletin: Bulletin, document: Document, *, actor: User | None, expec
 
         raise ValidationError(STALE_MESSAGE, code="stale")
     bulletin.refresh_from_db()
+    for record, printed in zip(compose.issue_articles(bulletin), document.articles(), strict=True):
+        Article.objects.filter(pk=record.pk).update(published_text=printed.text())
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -266,12 +298,32 @@ def unit_of(user: User, city_code: str) -> Unit:
     return Unit(city_code, None)
 
 
-def _check_body(body: str, source_kind: str, source_id: int | None) -> None:
+def _check_body(body: str, source_kind: str, source_id: int | None, title: str = "") -> None:
     facts = record_facts(source_kind, source_id) if source_kind else {}
     unknown = unknown_placeholders(body, facts)
     if unknown:
         names = "、".join(f"{{{name}}}" for name in unknown)
         raise ValidationError({"body": f"正文中的 {names} 不是来源记录的数据项，请改正或删去花括号。"})
+    if source_kind == SourceKind.CASE:
+        _check_case_text(source_id, title=title, body=body)
+
+
+def _check_case_text(case_id: int | None, *, title: str, body: str) -> None:
+    """An article about a case stays de-identified through every edit: the same check as the write-up's."""
+    from shuangbai.cases.models import Case
+    from shuangbai.cases.services import check_de_identified
+
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return
+    try:
+        check_de_identified(case, nickname=case.nickname, title=title, text=body)
+    except ValidationError as error:
+        found = error.message_dict
+        mapped = {"title": found["title"]} if "title" in found else {}
+        if "text" in found:
+            mapped["body"] = found["text"]
+        raise ValidationError(mapped or {"body": error.messages}) from None
 
 
 def _end_position(bulletin: Bulletin, section: str) -> int:
@@ -296,6 +348,7 @@ def article_create(
     table_as_of: date | None = None,
     table_data: dict | None = None,
     unit: Unit | None = None,
+    about_code: str = "",
 ) -> Article:
     """An article: straight into a draft issue (the city's own), or a draft of a unit to send in later."""
     if actor is not None:
@@ -304,13 +357,14 @@ def article_create(
         else:
             _require(city_code_of(actor) == city_code or actor.is_superuser)
     if bulletin is not None:
-        _require_draft(bulletin)
+        bulletin = _open_issue(bulletin.pk)
         city_code = bulletin.region_code
     unit = unit or (unit_of(actor, city_code) if actor is not None else Unit(city_code, None))
-    _check_body(body, source_kind, source_id)
+    _check_body(body, source_kind, source_id, title)
     article = Article(
         city_code=city_code,
         region_code=unit.region_code,
+        about_code=about_code or unit.region_code,
         station_id=unit.station_id,
         bulletin=bulletin,
         section=section,
@@ -340,14 +394,35 @@ EDITABLE = ("title", "body", "byline", "section", "table_as_of")
 @transaction.atomic
 def article_update(*, actor: User, article: Article, expected_version: int, **changes) -> Article:
     _require(can_edit_article(actor, article))
+    if article.bulletin_id:
+        _open_issue(article.bulletin_id)
     unknown_fields = set(changes) - set(EDITABLE)
     if unknown_fields:
         raise ValueError(f"not editable: {unknown_fields}")
     for name in ("title", "body", "byline"):
         if name in changes:
             changes[name] = changes[name].strip()
-    if "body" in changes:
-        _check_body(changes["body"], article.source_kind, article.source_id)
+    if article.table_kind != TableKind.PROGRESS:
+        changes.pop("table_as_of", None)
+    elif "table_as_of" in changes:
+        as_of = changes["table_as_of"]
+        if as_of is None:
+            raise ValidationError({"table_as_of": "请填写一览表截至日期。"})
+        if as_of > timezone.localdate():
+            raise ValidationError({"table_as_of": "截至日期不能晚于今天。"})
+        if changes.get("title", article.title) == compose.progress_title(
+            article.table_region_code, article.table_as_of
+        ):
+            changes["title"] = compose.progress_title(
+                article.table_region_code, as_of
+            )  # the year follows the day
+    if "body" in changes or "title" in changes:
+        _check_body(
+            changes.get("body", article.body),
+            article.source_kind,
+            article.source_id,
+            changes.get("title", article.title),
+        )
     if changes.get("section", article.section) != article.section and article.bulletin_id:
         changes["position"] = _end_position(article.bulletin, changes["section"])
     changes["updated_by"] = actor
@@ -376,7 +451,7 @@ def article_accept(
     *, actor: User, article: Article, bulletin: Bulletin, section: str, expected_version: int
 ) -> Article:
     _require(can_manage(actor, article.city_code) and bulletin.region_code == article.city_code)
-    _require_draft(bulletin)
+    bulletin = _open_issue(bulletin.pk)
     if article.status != ArticleStatus.SUBMITTED:
         raise ValidationError("只能采用已报送、待处理的稿件。", code="state")
     if section not in Section.values:
@@ -398,7 +473,7 @@ def article_return(*, actor: User, article: Article, comment: str, expected_vers
     """Hand a unit's article back with the reason (from the inbox, or out of a draft issue)."""
     _require(can_manage(actor, article.city_code))
     if article.bulletin_id:
-        _require_draft(article.bulletin)
+        _open_issue(article.bulletin_id)
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": "请填写退回意见，说明需要怎样修改。"})
@@ -417,7 +492,7 @@ def article_take_out(*, actor: User, article: Article, expected_version: int) ->
     _require(can_manage(actor, article.city_code))
     if article.bulletin_id is None:
         raise ValidationError("这篇稿件不在任何一期中。", code="state")
-    _require_draft(article.bulletin)
+    _open_issue(article.bulletin_id)
     status = ArticleStatus.DRAFT if article.region_code == article.city_code else ArticleStatus.SUBMITTED
     return _transition(article, actor, expected_version, status=status, bulletin=None, position=0)
 
@@ -428,7 +503,10 @@ def article_move(*, actor: User, article: Article, step: int) -> None:
     _require(can_manage(actor, article.city_code))
     if article.bulletin_id is None:
         raise ValidationError("这篇稿件不在任何一期中。", code="state")
-    _require_draft(article.bulletin)
+    _open_issue(article.bulletin_id)
+    article = Article.objects.get(pk=article.pk)  # its section and place as they are now, under the lock
+    if article.bulletin_id is None:
+        raise ValidationError("这篇稿件已被移出本期。", code="state")
     siblings = list(
         Article.objects.select_for_update()
         .filter(bulletin_id=article.bulletin_id, section=article.section)
@@ -454,8 +532,7 @@ def article_move(*, actor: User, article: Article, step: int) -> None:
 def article_from_source(
     *, actor: User | None, kind: str, pk: int, city_code: str, bulletin: Bulletin | None = None
 ) -> Article:
-    """A first draft from a record the actor may see: its text with the facts as placeholders, its photos copied
-    for publication (with their captions)."""
+    """A first draft from a record the actor may see: its text with the facts as placeholders."""
     if kind not in SOURCES:
         raise ValidationError("不支持的来源记录类型。", code="kind")
     spec = SOURCES[kind]
@@ -473,13 +550,10 @@ def article_from_source(
         bulletin=bulletin,
         source_kind=kind,
         source_id=pk,
+        about_code=record.region_code,
     )
-    if kind == SourceKind.ACTIVITY:
-        from shuangbai.activities import photos as activity_photos
-
-        for photo in record.photos.all()[:MAX_PHOTOS_PER_ARTICLE]:
-            data = activity_photos.load(photo.path)
-            _store_photo(article, CleanPhoto(data, photo.width, photo.height), photo.caption)
+    # The record's own photos are not copied: they are kept encrypted and often show the people served; a
+    # picture for publication is chosen and uploaded for the article (with the people's consent).
     return article
 
 
@@ -527,6 +601,8 @@ def _store_photo(article: Article, photo: CleanPhoto, caption: str) -> ArticlePh
 @transaction.atomic
 def photo_add(*, actor: User, article: Article, upload, caption: str) -> ArticlePhoto:
     _require(can_edit_article(actor, article))
+    if article.bulletin_id:
+        _open_issue(article.bulletin_id)
     if article.photos.count() >= MAX_PHOTOS_PER_ARTICLE:
         raise ValidationError({"image": f"每篇稿件最多 {MAX_PHOTOS_PER_ARTICLE} 张照片。"})
     try:
@@ -542,11 +618,13 @@ def photo_add(*, actor: User, article: Article, upload, caption: str) -> Article
 def photo_remove(*, actor: User, photo: ArticlePhoto) -> None:
     article = photo.article
     _require(can_edit_article(actor, article))
+    if article.bulletin_id:
+        _open_issue(article.bulletin_id)
     path = photo.path
     photo.delete()
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=article, changes={"photos": [path, ""]})
-    # the file stays: a published issue never refers to it (its articles are frozen), and deleting files in a
-    # transaction that may still roll back would lose them
+    # no published issue refers to it (a published issue's articles are frozen): the file goes once this commits
+    transaction.on_commit(lambda: (photo_root() / path).unlink(missing_ok=True))
 
 
 # ---------------------------------------------------------------------------------------------- back issues
@@ -564,19 +642,28 @@ def city_places(city_code: str) -> list[Region]:
 
 def place_code(title: str, places: list[Region], default: str) -> str:
     """The code of the most specific place a title names (a town before its county): 郁南县桂圩镇社工站… →
-    桂圩镇. Full names anywhere in the title, or the name without its suffix at its start (郁南：…)."""
-    best: Region | None = None
+    桂圩镇. A full name anywhere in the title outranks a short one at its start (郁南：… → 郁南县), so that
+    "云城区河口街道…" is 河口街道's and not 云城街道's."""
     depth = {Level.CITY: 1, Level.COUNTY: 2, Level.TOWN: 3}
+    best, best_rank = None, None
     for region in places:
-        names = [region.name]
-        for suffix in ("街道", "区", "市", "县", "镇", "乡"):
-            if region.name.endswith(suffix) and len(region.name) - len(suffix) >= 2:
-                names.append(region.name[: -len(suffix)])
-                break
-        found = region.name in title or any(title.startswith(name) for name in names[1:])
-        if found and (best is None or depth[region.level] > depth[best.level]):
-            best = region
+        if region.name in title:
+            rank = (depth[region.level], 1, len(region.name))
+        else:
+            short = _short_name(region.name)
+            if not short or not title.startswith(short):
+                continue
+            rank = (depth[region.level], 0, len(short))
+        if best_rank is None or rank > best_rank:
+            best, best_rank = region, rank
     return best.code if best is not None else default
+
+
+def _short_name(name: str) -> str:
+    for suffix in ("街道", "区", "市", "县", "镇", "乡"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return ""
 
 
 @transaction.atomic
@@ -612,7 +699,8 @@ def import_issue(
         for position, item in enumerate(section.articles, start=1):
             article = Article(
                 city_code=city_code,
-                region_code=place_code(item.title, places, city_code),
+                region_code=city_code,  # filed by the city's bureau
+                about_code=place_code(item.title, places, city_code),
                 bulletin=bulletin,
                 section=section.key,
                 position=position,

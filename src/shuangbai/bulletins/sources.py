@@ -124,13 +124,11 @@ def _case_records(user: User) -> QuerySet:
 
 
 def _case_facts(case: Case) -> dict[str, str]:
+    # what the published write-up already says, no more: dates and referrals of a case stay in the system
     return {
         "化名": case.nickname,
         "案例标题": case.write_up_title,
         "社工站": f"{_county_name(case.region_code)}{case.station.name}",
-        "开案日期": day_label(case.opened_on),
-        "结案日期": day_label(case.closed_on) if case.closed_on else "",
-        "转介单位数": str(case.referrals.count()),
     }
 
 

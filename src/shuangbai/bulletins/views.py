@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -43,7 +44,16 @@ from .forms import (
     ReturnForm,
     TableForm,
 )
-from .models import ArticlePhoto, ArticleStatus, Bulletin, BulletinStatus, Section, SourceKind, TableKind
+from .models import (
+    Article,
+    ArticlePhoto,
+    ArticleStatus,
+    Bulletin,
+    BulletinStatus,
+    Section,
+    SourceKind,
+    TableKind,
+)
 from .sources import RECENT, SOURCES, record_facts
 
 IMPORT_SESSION_KEY = "bulletins:import"
@@ -387,13 +397,19 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     manages = services.can_manage(user, article.city_code)
     published = bool(article.bulletin_id) and article.bulletin.is_published
-    history = AuditEntry.objects.filter(object_type="bulletins.article", object_id=str(article.pk)).order_by(
-        "at"
-    )
+    # who changed what: the audit log's, so for bureau roles only
+    history = None
+    if user.is_bureau:
+        labels = {f.name: str(f.verbose_name) for f in Article._meta.fields} | {"photos": "照片"}
+        entries = AuditEntry.objects.filter(object_type="bulletins.article", object_id=str(article.pk))
+        history = [
+            (entry, [labels.get(name, name) for name in entry.changes]) for entry in entries.order_by("at")
+        ]
+    live = article.source_kind and not published
     context = {
         "article": article,
-        "content": compose.article_content(article),
-        "facts": record_facts(article.source_kind, article.source_id) if article.source_kind else {},
+        "content": compose.printed_article(article),  # a published one as frozen, not as its records are now
+        "facts": record_facts(article.source_kind, article.source_id) if live else {},
         "photos": list(article.photos.all()),
         "can_edit": services.can_edit_article(user, article),
         "can_submit": not manages
@@ -491,10 +507,13 @@ def article_accept(request: HttpRequest, pk: int) -> HttpResponse:
     drafts = Bulletin.objects.filter(region_code=article.city_code, status=BulletinStatus.DRAFT)
 
     def run(a, version, data):
+        bulletin = drafts.filter(pk=data["bulletin"]).first()
+        if bulletin is None:
+            raise ValidationError("所选期次已发布或不存在，请另选一期。")
         services.article_accept(
             actor=request.user,
             article=a,
-            bulletin=drafts.get(pk=data["bulletin"]),
+            bulletin=bulletin,
             section=data["section"],
             expected_version=version,
         )
@@ -609,7 +628,9 @@ def archive(request: HttpRequest) -> HttpResponse:
         else Region.objects.none()
     )
     form = ArchiveForm(request.GET or None, regions=regions)
-    data = form.cleaned_data if form.is_valid() else {}
+    if request.GET and not form.is_valid():  # say what is wrong; never list everything under the error
+        return render(request, "bulletins/archive.html", {"form": form, "page": None})
+    data = form.cleaned_data if request.GET else {}
     region = regions.filter(code=data["region"]).first() if data.get("region") else None
     articles = selectors.archive_search(
         request.user,
@@ -636,7 +657,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         except ValueError as error:
             form.add_error("file", str(error))
         else:
-            request.session[IMPORT_SESSION_KEY] = {"name": upload.name, "parsed": parsed.as_dict()}
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": uuid.uuid4().hex,
+                "name": upload.name,
+                "parsed": parsed.as_dict(),
+            }
             return redirect("bulletins:import_review")
     return render(request, "bulletins/import_upload.html", {"form": form})
 
@@ -664,6 +689,12 @@ def import_review(request: HttpRequest) -> HttpResponse:
         "copied_to": parsed["copied_to"],
     }
     initial = [{"section": key, "title": a["title"], "body": "\n".join(a["paragraphs"])} for key, a in found]
+    if request.method == "POST" and (
+        request.POST.get("token") != pending["token"] or _posted_count(request) != len(found)
+    ):
+        # posted from the page of another upload (a second tab), or a form that lost its rows
+        messages.error(request, "页面已过期（已上传了另一个文件），请核对下面的拆分结果后重新保存。")
+        return redirect("bulletins:import_review")
     issue_form = ImportIssueForm(request.POST or None, initial=issue_initial)
     formset = ImportArticleFormSet(request.POST or None, initial=initial, prefix="a")
     if request.method == "POST" and issue_form.is_valid() and formset.is_valid():
@@ -688,8 +719,16 @@ def import_review(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "skipped": parsed["skipped"],
             "file_name": pending["name"],
+            "token": pending["token"],
         },
     )
+
+
+def _posted_count(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("a-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
 
 
 def _corrected_sections(formset, found: list[dict]) -> list[ContentSection]:
@@ -708,6 +747,7 @@ def _corrected_sections(formset, found: list[dict]) -> list[ContentSection]:
             previous = kept[-1][1]
             previous.paragraphs.extend([data["title"], *paragraphs])
             previous.tables.extend(tables)
+            previous.byline = original.get("byline") or previous.byline  # a byline ends the article it closes
             continue
         kept.append(
             (

@@ -3,6 +3,8 @@ and returned, always computed from the movements; every movement beyond the stoc
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -136,4 +138,16 @@ def test_only_the_station_hands_out_its_goods_to_its_own_people(world, chain):
         )
     with pytest.raises(PermissionDenied):  # a county bureau manages its own county's goods only
         allocate(actor=world.county, source=chain.city, target=world.station_b, quantity=1, on=day())
+    assert stocks(chain) == (40, 20, 40)
+
+
+def test_goods_do_not_move_out_of_a_holder_before_they_reached_it(world, chain):
+    before = chain.station_a.allocated_in.get().on - timedelta(days=1)  # the batch had arrived at the city
+    with pytest.raises(ValidationError) as error:
+        hand_out(actor=world.worker_a, holding=chain.station_a, beneficiary=None, households=1, handed_on=before,
+                 note="村委代领签收表")  # fmt: skip
+    assert f"日期早于{chain.station_a.name}收到本批物资的日期" in error.value.message_dict["handed_on"][0]
+    with pytest.raises(ValidationError) as error:
+        goods_return(actor=world.head_a, holding=chain.station_a, quantity=1, on=before, reason="多余")
+    assert "收到本批物资的日期" in error.value.message_dict["on"][0]
     assert stocks(chain) == (40, 20, 40)

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Min, Sum
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
@@ -369,11 +369,19 @@ def _require_stock(holding: Holding, quantity: int, verb: str) -> None:
         )
 
 
-def _check_movement_day(day: date, batch: Batch, field: str = "on") -> None:
+def _check_movement_day(day: date, batch: Batch, field: str = "on", holding: Holding | None = None) -> None:
+    """A movement out of a holder is dated on or after the batch arrived, and, for a holder below the receiving
+    one, on or after its first allocation in: goods are not handed out before they reached the station."""
     if day > timezone.localdate():
         raise ValidationError({field: "日期不能晚于今天。"})
     if day < batch.received_on:
         raise ValidationError({field: f"日期早于本批物资的接收日期（{day_label(batch.received_on)}）。"})
+    if holding is not None and holding.parent_id is not None:
+        first_in = Allocation.objects.filter(target=holding).aggregate(first=Min("on"))["first"]
+        if first_in is not None and day < first_in:
+            raise ValidationError(
+                {field: f"日期早于{holding.name}收到本批物资的日期（{day_label(first_in)}）。"}
+            )
 
 
 @transaction.atomic
@@ -468,7 +476,7 @@ def allocate(
     if place.station is not None and actor is not None:
         require_in_scope(actor, place.station)
     _check_quantity(quantity)
-    _check_movement_day(on, batch)
+    _check_movement_day(on, batch, holding=source)
     holding, created = Holding.objects.get_or_create(
         batch=batch,
         region_code=place.region_code,
@@ -556,7 +564,7 @@ def hand_out(
             )
         _check_quantity(households, "households")
     _check_quantity(quantity)
-    _check_movement_day(handed_on, batch, "handed_on")
+    _check_movement_day(handed_on, batch, "handed_on", holding=holding)
     if worker is not None and worker.station_id != holding.station_id:
         raise ValidationError({"worker": f"{worker.name}不是{holding.name}的社工。"})
     _require_stock(holding, quantity, "发放")
@@ -600,7 +608,7 @@ def goods_return(*, actor: User | None, holding: Holding, quantity: int, on: dat
     if not reason:
         raise ValidationError({"reason": "请填写退回原因。"})
     _check_quantity(quantity)
-    _check_movement_day(on, batch)
+    _check_movement_day(on, batch, holding=holding)
     _require_stock(holding, quantity, "退回")
     record = Return.objects.create(
         batch=batch,

@@ -13,7 +13,7 @@ from docx import Document as open_docx
 from PIL import Image
 
 from shuangbai.bulletins.models import Article, ArticleStatus, Bulletin, BulletinStatus
-from shuangbai.bulletins.services import article_create, bulletin_publish
+from shuangbai.bulletins.services import article_create, bulletin_publish, masthead_for
 from shuangbai.core.models import AuditEntry, Role
 from tests.conftest import _user
 
@@ -340,3 +340,30 @@ def test_a_new_issue_with_bad_input_is_refused_and_nothing_saved(world, field, v
     response = _client(world.city).post(reverse("bulletins:create"), data)
     assert response.status_code == 200 and message in response.content.decode()
     assert not Bulletin.objects.exists()
+
+
+def test_the_masthead_is_saved_and_a_second_editor_does_not_overwrite_the_first(world):
+    city = _client(world.city)
+    page = city.get(reverse("bulletins:masthead"))
+    assert page.context["form"].initial["name"] == "云浮市“双百工程”工作简报"
+    data = {
+        "name": "云浮市“双百工程”工作简报",
+        "unit": "云浮市民政局",
+        "sent_to": "市直有关单位",
+        "copied_to": "省民政厅",
+    }
+    assert city.post(reverse("bulletins:masthead"), {**data, "version": ""}).status_code == 302
+    seen = city.get(reverse("bulletins:masthead")).context["form"].initial["version"]
+    assert (
+        city.post(
+            reverse("bulletins:masthead"), {**data, "version": seen, "copied_to": "省民政厅。"}
+        ).status_code
+        == 302
+    )
+    stale = city.post(reverse("bulletins:masthead"), {**data, "version": seen, "sent_to": "覆盖"})
+    assert "此记录已被他人修改" in stale.content.decode()
+    masthead = masthead_for(CITY)
+    assert (masthead.sent_to, masthead.copied_to) == ("市直有关单位", "省民政厅。")
+    # a new issue starts from these lists
+    assert city.get(reverse("bulletins:create")).context["form"].initial["sent_to"] == "市直有关单位"
+    assert _client(world.county).get(reverse("bulletins:masthead")).status_code == 403

@@ -12,6 +12,7 @@ TEXTAREA = {"rows": 3}
 
 
 class MastheadForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # none before the first save
     name = forms.CharField(label="简报名称", max_length=60)
     unit = forms.CharField(label="编印单位", max_length=60)
     sent_to = forms.CharField(label="发至（默认）", required=False, widget=forms.Textarea(attrs=TEXTAREA))

@@ -29,7 +29,7 @@ class Section(models.TextChoices):
     STATION = "station", SECTIONS["station"]
 
 
-class Masthead(models.Model):
+class Masthead(VersionedModel):
     """A city's standing bulletin settings: the name on the masthead, the compiling unit and the distribution
     lists a new issue starts from."""
 
@@ -38,7 +38,6 @@ class Masthead(models.Model):
     unit = models.CharField("编印单位", max_length=60)
     sent_to = models.TextField("发至", blank=True)
     copied_to = models.TextField("抄送", blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "简报设置"

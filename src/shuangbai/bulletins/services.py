@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
 from shuangbai.core.models import AuditAction, Role, User
-from shuangbai.core.versioning import update_versioned
+from shuangbai.core.versioning import STALE_MESSAGE, update_versioned
 from shuangbai.regions.models import Level, Region
 from shuangbai.visits.photos import CleanPhoto, clean_photo
 
@@ -130,25 +130,37 @@ def masthead_for(city_code: str) -> Masthead:
 
 @transaction.atomic
 def masthead_save(
-    *, actor: User | None, city_code: str, name: str, unit: str, sent_to: str, copied_to: str
+    *,
+    actor: User | None,
+    city_code: str,
+    name: str,
+    unit: str,
+    sent_to: str,
+    copied_to: str,
+    expected_version: int | None = None,
 ) -> Masthead:
+    """Save the city's settings: the first time, or over the version the editor started from."""
     if actor is not None:
         _require(can_manage(actor, city_code))
-    masthead = masthead_for(city_code)
-    created = masthead.pk is None
-    before = {f: getattr(masthead, f) for f in ("name", "unit", "sent_to", "copied_to")}
-    masthead.name, masthead.unit = name.strip(), unit.strip()
-    masthead.sent_to, masthead.copied_to = sent_to.strip(), copied_to.strip()
-    masthead.full_clean()
-    masthead.save()
-    after = {f: getattr(masthead, f) for f in before}
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.CHANGE,
-        obj=masthead,
-        changes={k: [before[k], v] for k, v in after.items() if before[k] != v},
-    )
-    return masthead
+    changes = {
+        "name": name.strip(),
+        "unit": unit.strip(),
+        "sent_to": sent_to.strip(),
+        "copied_to": copied_to.strip(),
+    }
+    masthead = Masthead.objects.filter(region_code=city_code).first()
+    if masthead is None:
+        masthead = Masthead(region_code=city_code, **changes)
+        masthead.full_clean()
+        try:
+            with transaction.atomic():
+                masthead.save()
+        except IntegrityError:  # another officer saved the first settings a moment ago
+            raise ValidationError(STALE_MESSAGE, code="stale") from None
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=masthead)
+        return masthead
+    version = masthead.version if expected_version is None else expected_version
+    return update_versioned(masthead, actor=actor, expected_version=version, changes=changes)
 
 
 # ---------------------------------------------------------------------------------------------- issues
@@ -266,8 +278,6 @@ def _freeze(bulletin: Bulletin, document: Document, *, actor: User | None, expec
         updated_at=now,
     )
     if not updated:
-        from shuangbai.core.versioning import STALE_MESSAGE
-
         raise ValidationError(STALE_MESSAGE, code="stale")
     bulletin.refresh_from_db()
     for record, printed in zip(compose.issue_articles(bulletin), document.articles(), strict=True):

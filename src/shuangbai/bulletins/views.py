@@ -115,6 +115,7 @@ def masthead(request: HttpRequest) -> HttpResponse:
     form = MastheadForm(
         request.POST or None,
         initial={
+            "version": current.version if current.pk else None,
             "name": current.name,
             "unit": current.unit,
             "sent_to": current.sent_to,
@@ -123,7 +124,10 @@ def masthead(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.masthead_save(actor=request.user, city_code=city, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            services.masthead_save(
+                actor=request.user, city_code=city, expected_version=data.pop("version"), **data
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

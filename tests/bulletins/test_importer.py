@@ -511,3 +511,35 @@ def test_read_upload_of_garbage(data):
         read_upload("简报.txt", data, ())
     with pytest.raises(ValueError, match=r"无法打开 \.docx 文件"):
         read_upload("简报.docx", data, ())
+
+
+def test_an_exported_issue_with_photos_imports_back_with_the_same_articles(tmp_path, places):
+    """Our own .docx, read back: each photo's caption stays text of its article, never a title of its own."""
+    from PIL import Image
+
+    from shuangbai.bulletins.content import Article, Document, Photo
+    from shuangbai.bulletins.docx import render_docx
+
+    Image.new("RGB", (60, 40), "orange").save(tmp_path / "p.jpg")
+    articles = [
+        Article(
+            title="罗定市罗城街道社工站开展“兔开心，庆元宵”活动",
+            paragraphs=["2月5日，社工与亲子家庭一起制作兔子小桔灯，共46名群众参与。"],
+            photos=[Photo(path="p.jpg", caption="罗城街道社工站元宵活动现场")],
+        ),
+        Article(title="新兴县东成镇社工站：碧塘村“欢天喜地闹元宵”主题活动", paragraphs=["活动分为三个环节。"]),
+    ]
+    document = Document(
+        name="云浮市“双百工程”工作简报",
+        number="2023年第3期",
+        unit="云浮市民政局",
+        issued_on=date(2023, 3, 15),
+        sections=[Section(key="station", articles=articles)],
+        sent_to="市直有关单位",
+        copied_to="省民政厅",
+    )
+    issue = parse_docx(render_docx(document, media_root=tmp_path), places=places)
+    found = [a for s in issue.sections for a in s.articles]
+    assert [a.title for a in found] == [a.title for a in articles]
+    assert "罗城街道社工站元宵活动现场" in found[0].paragraphs
+    assert (issue.sent_to, issue.copied_to) == ("市直有关单位", "省民政厅")

@@ -195,6 +195,7 @@ class _Kind(Enum):
 class _Line:
     raw: str
     centred: bool = False  # .docx only: the paragraph is centred
+    caption: bool = False  # .docx only: the first paragraph after a picture, its caption (text, not a title)
 
     @property
     def text(self) -> str:
@@ -239,6 +240,8 @@ def _classify(line: _Line) -> _Kind:
         return _Kind.NOTE
     if text[0] in "（(" and text[-1] in "）)" and any(word in text for word in BYLINE_WORDS):
         return _Kind.BYLINE
+    if line.caption:
+        return _Kind.TEXT
     limit = CENTRED_TITLE_MAX if line.centred else TITLE_MAX
     if len(_collapse(text)) <= limit and not text.endswith(SENTENCE_END):
         return _Kind.TITLE
@@ -486,16 +489,23 @@ def _docx_items(document) -> list[_Line | Table]:
         return Paragraph(p, document).text
 
     items: list[_Line | Table] = []
+    after_picture = False
 
     def walk(parent) -> None:
+        nonlocal after_picture
         for child in parent.iterchildren():
             if isinstance(child, CT_P):
                 paragraph = Paragraph(child, document)
                 centred = _is_centred(paragraph)
+                caption = after_picture and bool(paragraph.text.strip())
+                if caption or paragraph.text.strip():
+                    after_picture = False
+                if child.xpath(".//w:drawing | .//w:pict"):
+                    after_picture = True  # photos are not imported; the caption under one stays text
                 # A soft line break (w:br) splits a title over lines in Word as a paragraph mark does in the
                 # seeds; a leading TAB is indentation here, not a table cell.
                 for part in paragraph.text.split("\n"):
-                    items.append(_Line(part.lstrip("\t"), centred=centred))
+                    items.append(_Line(part.lstrip("\t"), centred=centred, caption=caption))
             elif isinstance(child, CT_Tbl):
                 table = _docx_table(child, paragraph_text)
                 cell_lines = [_Line(line) for row in table.rows for cell in row for line in cell.split("\n")]

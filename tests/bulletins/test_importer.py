@@ -527,7 +527,9 @@ def test_an_exported_issue_with_photos_imports_back_with_the_same_articles(tmp_p
             paragraphs=["2月5日，社工与亲子家庭一起制作兔子小桔灯，共46名群众参与。"],
             photos=[Photo(path="p.jpg", caption="罗城街道社工站元宵活动现场")],
         ),
-        Article(title="新兴县东成镇社工站：碧塘村“欢天喜地闹元宵”主题活动", paragraphs=["活动分为三个环节。"]),
+        Article(
+            title="新兴县东成镇社工站：碧塘村“欢天喜地闹元宵”主题活动", paragraphs=["活动分为三个环节。"]
+        ),
     ]
     document = Document(
         name="云浮市“双百工程”工作简报",

@@ -13,6 +13,7 @@ from PIL import Image
 from shuangbai.assistance.hooks import distribution_figures
 from shuangbai.assistance.models import Assistance, HandOut
 from shuangbai.assistance.services import stock_of
+from shuangbai.core.models import AuditEntry
 from shuangbai.core.scoping import code_range
 from shuangbai.registry.models import Category
 from shuangbai.registry.timeline import timeline
@@ -60,6 +61,12 @@ def test_a_worker_records_and_advances_assistance_from_the_beneficiary(world, ki
         f"{reverse('assistance:index')}?beneficiary={world.beneficiary_a.pk}"
     ).content.decode()
     assert "残疾人补贴" in listing
+    # both pages show what help a person gets (disability, hardship): each view is in the audit log
+    views = AuditEntry.objects.filter(actor=world.worker_a, action="view").values_list(
+        "object_type", "object_id"
+    )
+    assert ("assistance.assistance", str(record.pk)) in views
+    assert ("registry.beneficiary", str(world.beneficiary_a.pk)) in views
 
 
 def test_bad_input_is_answered_in_chinese_naming_the_field(world, kinds):

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_personal_data
 from shuangbai.registry.selectors import category_choices, get_beneficiary_for_user
 from shuangbai.stations.selectors import get_station_for_user
@@ -51,6 +53,8 @@ def index(request: HttpRequest) -> HttpResponse:
     """A beneficiary's assistance records (`?beneficiary=`)."""
     require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, _int_arg(request, "beneficiary"))
+    # benefits such as 残疾人补贴 or 低保申请 tell of disability and hardship: a view of personal data, audited
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, object_repr=f"{person} 资源链接")
     return render(
         request,
         "assistance/assistance_list.html",
@@ -108,6 +112,9 @@ def create(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_personal_data(request.user)
     record = selectors.get_assistance_for_user(request.user, pk)
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, obj=record, object_repr=f"{record.beneficiary} {record}"
+    )
     form = None
     if services.can_record_assistance(request.user) and record.next_statuses:
         form = StepForm(

@@ -7,7 +7,13 @@ from django.test import Client
 
 from shuangbai.regions.models import Region
 from shuangbai.stations.models import Point, Station
-from shuangbai.stations.services import point_create, station_create, station_retire, station_update
+from shuangbai.stations.services import (
+    point_create,
+    point_update,
+    station_create,
+    station_retire,
+    station_update,
+)
 
 
 def test_one_station_per_town(world):
@@ -147,3 +153,14 @@ def test_retiring_through_the_pages(world):
     assert (point.retired_on, point.retired_reason) == (date(2023, 1, 1), "村委合并")
     page = client.get(f"/stations/{station.pk}/").content.decode()
     assert "已撤销" in page and "B点" in page  # kept, shown as retired
+
+
+def test_updating_a_point_without_a_village_keeps_its_village_and_none_detaches_it(world):
+    point = world.point_a
+    village = point.village
+    point = point_update(actor=world.county, point=point, version=point.version, planned_year=2022)
+    point.refresh_from_db()
+    assert (point.village, point.region_code, point.planned_year) == (village, village.code, 2022)
+    point = point_update(actor=world.county, point=point, version=point.version, village=None)
+    point.refresh_from_db()
+    assert (point.village, point.region_code) == (None, world.station_a.region_code)

@@ -150,17 +150,22 @@ def point_create(
     return point
 
 
+UNCHANGED = object()  # point_update's village when the caller does not pass one: the point keeps its own
+
+
 @transaction.atomic
 def point_update(
-    *, actor: User, point: Point, version: int, village: Region | None = None, **changes: Any
+    *, actor: User, point: Point, version: int, village: Region | None = UNCHANGED, **changes: Any
 ) -> Point:
+    """Change a point's fields; `village=None` detaches it from its village, leaving it out keeps the village."""
     unknown = set(changes) - set(SITE_FIELDS)
     if unknown:
         raise TypeError(f"point_update cannot change {sorted(unknown)}")
     _check_construction_dates(changes.get("built_on"), changes.get("office_secured_on"))
-    _check_village(point.station, village)
-    changes["village"] = village
-    changes["region_code"] = village.code if village else point.station.region_code
+    if village is not UNCHANGED:
+        _check_village(point.station, village)
+        changes["village"] = village
+        changes["region_code"] = village.code if village else point.station.region_code
     return update_versioned(point, actor=actor, expected_version=version, changes=changes)
 
 

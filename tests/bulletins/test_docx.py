@@ -345,3 +345,27 @@ def test_the_preview_template_renders_masthead_sections_and_spans(document):
     assert len(re.findall(r"<th[ >]", html)) == 18
     assert "<td>110</td>" in html
     assert "发至：" in html and "省民政厅" in html
+
+
+def test_a_wide_table_is_set_on_a_turned_page_and_the_pages_after_are_upright_again(read):
+    from docx.enum.section import WD_ORIENT
+
+    first, turned, after = read.sections
+    assert (first.orientation, turned.orientation, after.orientation) == (
+        WD_ORIENT.PORTRAIT,
+        WD_ORIENT.LANDSCAPE,
+        WD_ORIENT.PORTRAIT,
+    )
+    assert (round(turned.page_width / Mm(1)), round(turned.page_height / Mm(1))) == (297, 210)
+    assert [round(m / Mm(1)) for m in (turned.left_margin, turned.right_margin)] == [37, 35]
+    assert turned.footer.is_linked_to_previous and after.footer.is_linked_to_previous  # page numbers carry on
+    # the table (and its title) lie between the end of the first section and the end of the turned one
+    body = list(read.element.body.iterchildren())
+    ends = [i for i, child in enumerate(body) if child.find(f"{W}pPr/{W}sectPr") is not None]
+    table_at = next(i for i, child in enumerate(body) if child.tag == f"{W}tbl")
+    assert ends[0] < table_at < ends[1]
+    # its columns share the turned page's width, sentences widest
+    widths = [column.width for column in read.tables[0].columns]
+    assert abs(sum(widths) - (turned.page_width - turned.left_margin - turned.right_margin)) < Mm(1)
+    longest = max(range(16), key=lambda c: max(len(row[c]) for row in BODY))
+    assert widths[longest] == max(widths) > min(widths)  # the column of the longest text is the widest

@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -33,6 +34,8 @@ from .content import Article, Document, Photo, Section, Table
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
 TEXT_WIDTH = Emu(PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)
+LANDSCAPE_TEXT_WIDTH = Emu(PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM)  # A4 turned, its margins turned with it
+WIDE_TABLE = 10  # columns: a wider table is set on landscape pages
 
 # Chinese type sizes (字号), in points.
 XIAOCHU, ERHAO, XIAOER, SANHAO, SIHAO, XIAOSI, WUHAO, XIAOWU, LIUHAO = 36, 22, 18, 16, 14, 12, 10.5, 9, 7.5
@@ -191,8 +194,22 @@ def _section_heading(doc, section: Section) -> None:
 
 
 def _article(doc, article: Article, media_root: Path) -> None:
+    # An article that is only a wide table (the 一览表) has its title on the turned page, above the table.
+    turned = (
+        not article.paragraphs
+        and not article.photos
+        and bool(article.tables)
+        and _column_count(article.tables[0]) > WIDE_TABLE
+    )
+    if turned:
+        _turn(doc, landscape=True)
     title = _paragraph(doc, align=CENTER, before=Pt(12), after=Pt(12), keep_next=True)
     _run(title, article.title.strip(), font=TITLE_FONT, size=XIAOER, bold=True)
+    if turned:
+        first, *rest = article.tables
+        _table_body(doc, first, LANDSCAPE_TEXT_WIDTH)
+        _turn(doc, landscape=False)
+        article = Article(title=article.title, tables=rest, byline=article.byline)
     for text in article.paragraphs:
         paragraph = _paragraph(doc, align=JUSTIFY, line=BODY_LINE, first_line_indent=INDENT_2_CHARS)
         _run(paragraph, text.strip(), font=BODY_FONT, size=SANHAO)
@@ -247,12 +264,37 @@ def _picture(media_root: Path, relative: str) -> tuple[io.BytesIO | str, Length,
 
 
 def _table(doc, table: Table) -> None:
-    """Title, lead line, the grid with its merges and repeated header rows, and the notes under it."""
+    """Title, lead line, the grid with its merges and repeated header rows, and the notes under it. A table wider
+    than WIDE_TABLE columns (the 一览表 has 16) is set on landscape pages of its own, as the bureaus print it."""
+    landscape = _column_count(table) > WIDE_TABLE
+    if landscape:
+        _turn(doc, landscape=True)
+    _table_body(doc, table, LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH)
+    if landscape:
+        _turn(doc, landscape=False)
+
+
+def _turn(doc, *, landscape: bool) -> None:
+    """A new section on a new page, A4 turned (or back upright), its margins turned with it; headers and footers
+    (the page numbers) carry on from the section before."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    if landscape:
+        section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
+        section.top_margin, section.bottom_margin = MARGIN_LEFT, MARGIN_RIGHT
+        section.left_margin, section.right_margin = MARGIN_TOP, MARGIN_BOTTOM
+    else:
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+        section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+
+
+def _table_body(doc, table: Table, text_width: Emu) -> None:
     if table.title:
         title = _paragraph(doc, align=CENTER, before=Pt(12), after=Pt(6), keep_next=True)
         _run(title, table.title.strip(), font=TITLE_FONT, size=SANHAO, bold=True)
     if table.lead:
-        _table_lead(doc, table.lead)
+        _table_lead(doc, table.lead, text_width)
     width = _column_count(table)
     if not table.rows or not width:
         return
@@ -266,6 +308,7 @@ def _table(doc, table: Table) -> None:
             continue
         grid.cell(first_row, first_col).merge(grid.cell(first_row + rowspan - 1, first_col + colspan - 1))
     size = LIUHAO if width > 12 else XIAOWU if width > 8 else WUHAO  # 16 columns must fit 156 mm
+    _column_widths(grid, table, width, spans, covered, text_width)
     for r, (row, cells) in enumerate(zip(table.rows, grid.rows, strict=True)):
         header = r < table.header_rows
         if header:
@@ -284,12 +327,32 @@ def _table(doc, table: Table) -> None:
         _run(paragraph, note.strip(), font=BODY_FONT, size=WUHAO)
 
 
-def _table_lead(doc, lead: str) -> None:
+def _column_widths(grid, table: Table, width: int, spans: dict, covered: set, text_width: Emu) -> None:
+    """Share the text width by what the columns hold: figures narrow, names wider, sentences (落实经费情况) widest,
+    within 3 to 12 characters' weight, so that 县（市、区） does not wrap a character a line. Set on the grid (which
+    LibreOffice reads) and on each single cell (which Word reads)."""
+    weights = []
+    for c in range(width):
+        body = max((len(_cell_text(row, c).strip()) for row in table.rows[table.header_rows :]), default=0)
+        head = max((len(_cell_text(row, c).strip()) for row in table.rows[: table.header_rows]), default=0)
+        # a body cell on one line if short; a header in at most three lines
+        weights.append(min(max(body + 1, -(-head // 3), 3), 12))
+    total = sum(weights)
+    widths = [Emu(int(text_width * w / total)) for w in weights]
+    for column, value in zip(grid._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        column.w = value
+    for r, row in enumerate(grid.rows):
+        for c, cell in enumerate(row.cells):
+            if (r, c) not in covered and spans.get((r, c), (1, 1))[1] == 1:  # merged: their columns' widths
+                cell.width = widths[c]
+
+
+def _table_lead(doc, lead: str, text_width: Emu) -> None:
     """制表单位… on the left and 时间… on the right where the lead has a wide gap between them."""
     paragraph = _paragraph(doc, after=Pt(3), keep_next=True)
     parts = re.split(r"\s{2,}", lead.strip(), maxsplit=1)
     if len(parts) == 2:
-        paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
         lead = "\t".join(parts)
     _run(paragraph, lead.strip(), font=BODY_FONT, size=XIAOSI)
 

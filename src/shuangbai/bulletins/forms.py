@@ -19,12 +19,12 @@ class MastheadForm(forms.Form):
     copied_to = forms.CharField(label="抄送（默认）", required=False, widget=forms.Textarea(attrs=TEXTAREA))
 
 
-class BulletinForm(forms.Form):
+class IssueForm(forms.Form):
+    """期号, date and distribution lines: what a new issue and an imported back issue both need."""
+
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     sequence = forms.IntegerField(label="期数（第几期）", min_value=1, max_value=999)
     issued_on = forms.DateField(label="印发日期", widget=DateInput())
-    name = forms.CharField(label="简报名称", max_length=60)
-    unit = forms.CharField(label="编印单位", max_length=60)
     sent_to = forms.CharField(label="发至", required=False, widget=forms.Textarea(attrs=TEXTAREA))
     copied_to = forms.CharField(label="抄送", required=False, widget=forms.Textarea(attrs=TEXTAREA))
 
@@ -34,6 +34,12 @@ class BulletinForm(forms.Form):
         if issued_on and year and issued_on.year != year:
             self.add_error("issued_on", f"印发日期应在{year}年内。")
         return data
+
+
+class BulletinForm(IssueForm):
+    name = forms.CharField(label="简报名称", max_length=60)
+    unit = forms.CharField(label="编印单位", max_length=60)
+    field_order = ["year", "sequence", "issued_on", "name", "unit", "sent_to", "copied_to"]
 
 
 class BulletinEditForm(VersionedForm, BulletinForm):
@@ -112,21 +118,6 @@ class ArchiveForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(label="往期简报文件（.docx 或 .txt）")
-
-
-class ImportIssueForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    sequence = forms.IntegerField(label="期数（第几期）", min_value=1, max_value=999)
-    issued_on = forms.DateField(label="印发日期", widget=DateInput())
-    sent_to = forms.CharField(label="发至", required=False, widget=forms.Textarea(attrs=TEXTAREA))
-    copied_to = forms.CharField(label="抄送", required=False, widget=forms.Textarea(attrs=TEXTAREA))
-
-    def clean(self):
-        data = super().clean()
-        issued_on, year = data.get("issued_on"), data.get("year")
-        if issued_on and year and issued_on.year != year:
-            self.add_error("issued_on", f"印发日期应在{year}年内。")
-        return data
 
 
 class ImportArticleForm(forms.Form):

@@ -37,8 +37,8 @@ from .forms import (
     BulletinEditForm,
     BulletinForm,
     ImportArticleFormSet,
-    ImportIssueForm,
     ImportUploadForm,
+    IssueForm,
     MastheadForm,
     PhotoForm,
     ReturnForm,
@@ -699,7 +699,7 @@ def import_review(request: HttpRequest) -> HttpResponse:
         # posted from the page of another upload (a second tab), or a form that lost its rows
         messages.error(request, "页面已过期（已上传了另一个文件），请核对下面的拆分结果后重新保存。")
         return redirect("bulletins:import_review")
-    issue_form = ImportIssueForm(request.POST or None, initial=issue_initial)
+    issue_form = IssueForm(request.POST or None, initial=issue_initial)
     formset = ImportArticleFormSet(request.POST or None, initial=initial, prefix="a")
     if request.method == "POST" and issue_form.is_valid() and formset.is_valid():
         sections = _corrected_sections(formset, [a for _, a in found])

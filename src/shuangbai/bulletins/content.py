@@ -116,13 +116,6 @@ class Document:
             copied_to=data.get("copied_to", ""),
         )
 
-    def text(self) -> str:
-        """All the words of the issue, for search."""
-        parts = [self.name, self.number]
-        for section in self.sections:
-            parts.extend(article.text() for article in section.articles)
-        return "\n".join(parts)
-
     def articles(self) -> list[Article]:
         """The articles in print order, all sections."""
         return [article for section in self.sections for article in section.articles]

@@ -71,7 +71,6 @@ class Bulletin(VersionedModel):
     )
     imported = models.BooleanField("往期导入", default=False)
     snapshot = models.JSONField("发布内容", null=True, blank=True, editable=False)
-    search_text = models.TextField("全文", blank=True, editable=False)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(
         "core.User", verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -271,7 +271,6 @@ def _freeze(bulletin: Bulletin, document: Document, *, actor: User | None, expec
     updated = Bulletin.objects.filter(pk=bulletin.pk, version=expected_version).update(
         status=BulletinStatus.PUBLISHED,
         snapshot=document.as_dict(),
-        search_text=document.text(),
         published_at=now,
         published_by=actor if actor and actor.pk else None,
         version=expected_version + 1,

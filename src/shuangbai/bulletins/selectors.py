@@ -14,11 +14,11 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from shuangbai.core.models import User
+from shuangbai.core.models import AuditEntry, User
 from shuangbai.core.scoping import code_range, scope_of
-from shuangbai.regions.models import Region
+from shuangbai.regions.models import Level, Region
 
-from .models import Article, ArticleStatus, Bulletin, BulletinStatus
+from .models import Article, ArticlePhoto, ArticleStatus, Bulletin, BulletinStatus
 from .services import can_manage, city_code_of
 
 
@@ -141,3 +141,40 @@ def archive_search(user: User, filters: ArchiveFilter) -> QuerySet[Article]:
     if filters.end:
         articles = articles.filter(bulletin__issued_on__lte=filters.end)
     return articles.order_by("-bulletin__issued_on", "-bulletin__sequence", "section", "position")
+
+
+def draft_issues(user: User, city_code: str) -> QuerySet[Bulletin]:
+    """The city's issues still being edited, that an article may be accepted into (its bureau's only)."""
+    return bulletins_for(user).filter(region_code=city_code, status=BulletinStatus.DRAFT)
+
+
+def get_photo_for_user(user: User, pk: int) -> ArticlePhoto:
+    """An article's photo, 404 unless the user may open the article."""
+    photo = ArticlePhoto.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    get_article_for_user(user, photo.article_id)
+    return photo
+
+
+def article_history(article: Article) -> list[tuple[AuditEntry, list[str]]]:
+    """Who changed what, from the audit log, each change's fields named as the form names them. Callers show it
+    to bureau roles only, as they do the audit log."""
+    labels = {f.name: str(f.verbose_name) for f in Article._meta.fields} | {"photos": "照片"}
+    entries = AuditEntry.objects.filter(object_type="bulletins.article", object_id=str(article.pk)).order_by(
+        "at"
+    )
+    return [(entry, [labels.get(name, name) for name in entry.changes]) for entry in entries]
+
+
+def archive_regions(user: User) -> QuerySet[Region]:
+    """The counties and towns of the cities whose published issues the user reads: the archive's place filter."""
+    cities = set(
+        bulletins_for(user).filter(status=BulletinStatus.PUBLISHED).values_list("region_code", flat=True)
+    )
+    if not cities:
+        return Region.objects.none()
+    in_cities = Q()
+    for code in cities:
+        in_cities |= Q(code__startswith=code[:4])
+    return Region.objects.filter(in_cities, level__in=[Level.COUNTY, Level.TOWN]).order_by("code")

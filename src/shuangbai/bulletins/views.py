@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
-from shuangbai.core.models import AuditAction, AuditEntry
-from shuangbai.regions.models import Level, Region
+from shuangbai.core.models import AuditAction
+from shuangbai.regions.models import Level
 
 from . import compose, importer, selectors, services
 from .content import Section as ContentSection
@@ -45,8 +44,6 @@ from .forms import (
     TableForm,
 )
 from .models import (
-    Article,
-    ArticlePhoto,
     ArticleStatus,
     Bulletin,
     BulletinStatus,
@@ -402,13 +399,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manages = services.can_manage(user, article.city_code)
     published = bool(article.bulletin_id) and article.bulletin.is_published
     # who changed what: the audit log's, so for bureau roles only
-    history = None
-    if user.is_bureau:
-        labels = {f.name: str(f.verbose_name) for f in Article._meta.fields} | {"photos": "照片"}
-        entries = AuditEntry.objects.filter(object_type="bulletins.article", object_id=str(article.pk))
-        history = [
-            (entry, [labels.get(name, name) for name in entry.changes]) for entry in entries.order_by("at")
-        ]
+    history = selectors.article_history(article) if user.is_bureau else None
     live = article.source_kind and not published
     context = {
         "article": article,
@@ -424,7 +415,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photo_form": PhotoForm(),
     }
     if manages and not published:
-        drafts = Bulletin.objects.filter(region_code=article.city_code, status=BulletinStatus.DRAFT)
+        drafts = selectors.draft_issues(user, article.city_code)
         context["accept_form"] = AcceptForm(
             bulletins=drafts, initial={"version": article.version, "section": article.section}
         )
@@ -508,7 +499,7 @@ def article_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(article)
     if not services.can_manage(request.user, article.city_code):
         raise PermissionDenied
-    drafts = Bulletin.objects.filter(region_code=article.city_code, status=BulletinStatus.DRAFT)
+    drafts = selectors.draft_issues(request.user, article.city_code)
 
     def run(a, version, data):
         bulletin = drafts.filter(pk=data["bulletin"]).first()
@@ -593,22 +584,14 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(article)
 
 
-def _photo_for_user(request: HttpRequest, pk: int) -> ArticlePhoto:
-    photo = ArticlePhoto.objects.filter(pk=pk).first()
-    if photo is None:
-        raise Http404
-    selectors.get_article_for_user(request.user, photo.article_id)  # 404 outside reach
-    return photo
-
-
 @require_GET
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
-    return _file(_photo_for_user(request, pk).path)
+    return _file(selectors.get_photo_for_user(request.user, pk).path)
 
 
 @require_http_methods(["GET", "POST"])
 def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = _photo_for_user(request, pk)
+    photo = selectors.get_photo_for_user(request.user, pk)
     article = photo.article
     if request.method == "GET":
         return redirect(article)
@@ -622,15 +605,7 @@ def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
-    cities = set(selectors.bulletins_for(request.user).values_list("region_code", flat=True).distinct())
-    in_cities = Q()
-    for code in cities:
-        in_cities |= Q(code__startswith=code[:4])
-    regions = (
-        Region.objects.filter(in_cities, level__in=[Level.COUNTY, Level.TOWN]).order_by("code")
-        if cities
-        else Region.objects.none()
-    )
+    regions = selectors.archive_regions(request.user)
     form = ArchiveForm(request.GET or None, regions=regions)
     if request.GET and not form.is_valid():  # say what is wrong; never list everything under the error
         return render(request, "bulletins/archive.html", {"form": form, "page": None})

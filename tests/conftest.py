@@ -19,6 +19,7 @@ import pytest
 
 from shuangbai.core.idnumber import check_char
 from shuangbai.core.models import Role, User
+from shuangbai.core.scoping import guarded, unscoped
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
@@ -73,6 +74,23 @@ def seed_catalogues() -> None:
     seed_agencies(Agency, Region)
     seed_assistance_types(AssistanceType)
     seed_check_items(CheckItem)
+
+
+@pytest.fixture(autouse=True)
+def _tests_read_unscoped(monkeypatch):
+    """A test's own set-up and assertions read the database directly; the requests it makes are guarded again
+    (ScopeGuardMiddleware), and so are the commands it runs, as they are outside tests."""
+    from django.core.management.base import BaseCommand
+
+    execute = BaseCommand.execute
+
+    def execute_guarded(self, *args, **options):
+        with guarded():
+            return execute(self, *args, **options)
+
+    monkeypatch.setattr(BaseCommand, "execute", execute_guarded)
+    with unscoped("tests set up and inspect the database directly"):
+        yield
 
 
 class World:

@@ -15,9 +15,10 @@ def test_matrix_covers_the_project_urls():
     assert len(ROUTES) >= 20
 
 
-# A deliberately careless view: it looks the station up without the user's scope.
+# A deliberately careless view: it escapes the scope guard (tests/core/test_scope_guard.py shows the guard
+# stopping the plain `Station.objects.get`) and looks the station up without the user's scope.
 def leaky_station(request, pk):
-    return HttpResponse(Station.objects.get(pk=pk).name)
+    return HttpResponse(Station.objects.unscoped("deliberately careless").get(pk=pk).name)
 
 
 urlpatterns = [

@@ -32,6 +32,7 @@ from shuangbai.assistance import demo as assistance_demo
 from shuangbai.bulletins import demo as bulletins_demo
 from shuangbai.cases import demo as cases_demo
 from shuangbai.core.models import Role, User
+from shuangbai.core.scoping import unscoped
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
@@ -677,6 +678,7 @@ def _build_visits() -> None:
             day -= timedelta(days=max(1, interval + rng.choice([-1, 0, 0, 1])))
 
 
+@unscoped("the demo's own summary, for the command's output")
 def registry_summary() -> str:
     """One line for the demo's output: what is registered, and that it is fictional."""
     households = Household.objects.filter(region_code__startswith="4453")
@@ -723,6 +725,7 @@ def _create_logins(password: str) -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
+@unscoped("the demo loader builds the whole Yunfu demo")
 def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
     """Load the Yunfu demo into the current database (idempotent); return (login, role, scope) rows."""
     _load_regions()

@@ -59,6 +59,7 @@ from django.utils import timezone
 from shuangbai.core import idnumber
 from shuangbai.core.crypto import lookup_hash
 from shuangbai.core.models import Role, User
+from shuangbai.core.scoping import unscoped
 from shuangbai.regions.models import Level, Region
 from shuangbai.regions.services import RegionRow, regions_load
 from shuangbai.registry.catalogue import SEED_CATEGORIES
@@ -1882,7 +1883,7 @@ def synth_build(scale: float, *, seed: int = 1, people: bool = True) -> dict:
     and the seconds taken, commit included (PostgreSQL checks the deferred foreign keys of every row then).
     `people=False` stops after the organisation and its construction records (no registry, no visits)."""
     started = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), unscoped("synth builds a whole synthetic province"):
         result = _build(scale, seed, people=people)
     return result | {"seconds": round(time.perf_counter() - started, 2)}
 

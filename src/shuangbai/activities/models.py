@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from shuangbai.core.masking import mask_phone
-from shuangbai.core.scoping import CODE_LENGTH, ScopedQuerySet, scope_of
+from shuangbai.core.scoping import CODE_LENGTH, ScopedModel, ScopedQuerySet, child_of, scope_of
 from shuangbai.core.versioning import VersionedModel
 
 
@@ -91,7 +91,7 @@ class RegionRecordQuerySet(ScopedQuerySet):
         return self.filter(active=True)
 
 
-class Partner(VersionedModel):
+class Partner(ScopedModel, VersionedModel):
     name = models.CharField("单位名称", max_length=100)
     kind = models.CharField("类型", max_length=12, choices=PartnerKind.choices)
     contact_person = models.CharField("联系人", max_length=50, blank=True)
@@ -127,7 +127,7 @@ class Partner(VersionedModel):
         return mask_phone(self.phone)
 
 
-class Volunteer(VersionedModel):
+class Volunteer(ScopedModel, VersionedModel):
     name = models.CharField("姓名", max_length=50)
     organisation = models.CharField("所属组织", max_length=100, blank=True)
     partner = models.ForeignKey(
@@ -177,7 +177,7 @@ class ActivityQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class Activity(VersionedModel):
+class Activity(ScopedModel, VersionedModel):
     kind = models.CharField(
         "活动类型", max_length=10, choices=ActivityKind.choices, default=ActivityKind.COMMUNITY
     )
@@ -345,7 +345,7 @@ class VolunteerServiceQuerySet(ScopedQuerySet):
     scope_station_field = None
 
 
-class VolunteerService(models.Model):
+class VolunteerService(ScopedModel, models.Model):
     """Hours a volunteer served outside a recorded activity (accompanying a visit, a day at the station ...)."""
 
     volunteer = models.ForeignKey(
@@ -375,7 +375,7 @@ class VolunteerService(models.Model):
         return f"{self.served_on:%Y-%m-%d} {self.description}"
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(ScopedModel, models.Model):
     """A photo re-encoded without its metadata (see visits.photos), stored encrypted under the instance folder."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
@@ -384,6 +384,8 @@ class ActivityPhoto(models.Model):
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField("大小（字节）")
     caption = models.CharField("说明", max_length=100, blank=True)
+
+    objects = child_of("activity").as_manager()
 
     class Meta:
         verbose_name = "活动照片"

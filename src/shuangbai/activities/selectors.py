@@ -94,8 +94,7 @@ def get_activity_for_user(user: User, pk: int) -> Activity:
 
 def activity_people(activity: Activity) -> QuerySet[Beneficiary]:
     return (
-        Beneficiary.objects.filter(pk__in=activity.person_links.values("beneficiary_id"))
-        .defer("id_number", "health_notes")
+        activity.people.defer("id_number", "health_notes")
         .select_related("household__village")
         .order_by("region_code", "name", "id")
     )
@@ -111,7 +110,7 @@ def activity_partners(activity: Activity) -> QuerySet[Partner]:
 
 def get_photo_for_user(user: User, pk: int) -> ActivityPhoto:
     """A photo is seen by whoever may see its activity."""
-    photo = ActivityPhoto.objects.filter(pk=pk, activity__in=Activity.objects.visible_to(user)).first()
+    photo = ActivityPhoto.objects.visible_to(user).filter(pk=pk).first()
     if photo is None:
         raise Http404
     return photo

@@ -141,7 +141,11 @@ def partner_create(
     name = _text(name, "name", "单位名称")
     if kind not in PartnerKind.values:
         raise ValidationError({"kind": "请选择合作单位的类型。"})
-    if Partner.objects.filter(region_code=region_code, name=name).exists():
+    if (
+        Partner.objects.unscoped("names are unique in a region")
+        .filter(region_code=region_code, name=name)
+        .exists()
+    ):
         raise ValidationError({"name": f"{region_name}已登记合作单位“{name}”。"})
     partner = Partner(
         name=name,
@@ -194,7 +198,8 @@ def partner_update(
     name = _text(name, "name", "单位名称")
     if kind not in PartnerKind.values:
         raise ValidationError({"kind": "请选择合作单位的类型。"})
-    if Partner.objects.filter(region_code=partner.region_code, name=name).exclude(pk=partner.pk).exists():
+    partners = Partner.objects.unscoped("names are unique in a region")
+    if partners.filter(region_code=partner.region_code, name=name).exclude(pk=partner.pk).exists():
         raise ValidationError({"name": f"{partner.region_name}已登记合作单位“{name}”。"})
     diff = _update(
         partner,

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from shuangbai.core.scoping import ScopedQuerySet, scope_of
+from shuangbai.core.scoping import ScopedModel, ScopedQuerySet, child_of, scope_of
 from shuangbai.core.versioning import VersionedModel
 
 
@@ -94,7 +94,7 @@ class AssistanceQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class Assistance(VersionedModel):
+class Assistance(ScopedModel, VersionedModel):
     beneficiary = models.ForeignKey(
         "registry.Beneficiary", verbose_name="服务对象", on_delete=models.PROTECT, related_name="assistance"
     )
@@ -156,7 +156,7 @@ class AssistanceStepQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class AssistanceStep(models.Model):
+class AssistanceStep(ScopedModel, models.Model):
     """One dated status of an assistance record (its history). Carries the person, household, type and place
     of its record so the figures and the coverage read the steps alone."""
 
@@ -217,7 +217,7 @@ class BatchQuerySet(ScopedQuerySet):
         )
 
 
-class Batch(models.Model):
+class Batch(ScopedModel, models.Model):
     item = models.CharField("物资名称", max_length=40, help_text="如：健康包、棉被、棉衣")
     unit = models.CharField("单位", max_length=6, help_text="如：份、床、件")
     quantity = models.PositiveIntegerField("数量")
@@ -276,7 +276,7 @@ class HoldingQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class Holding(models.Model):
+class Holding(ScopedModel, models.Model):
     """One holder of one batch: the receiving holder (no parent) or a child it allocated to. The row every
     movement out of the holder locks (select_for_update) before reading its stock, so two hand-outs at once
     cannot both spend the last pack."""
@@ -318,7 +318,7 @@ class Holding(models.Model):
         return self.name
 
 
-class Allocation(models.Model):
+class Allocation(ScopedModel, models.Model):
     """Goods passed from a holder to a holder below it."""
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="allocations")
@@ -336,6 +336,8 @@ class Allocation(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = child_of("target").as_manager()
+
     class Meta:
         verbose_name = "物资调拨"
         verbose_name_plural = "物资调拨"
@@ -348,7 +350,7 @@ class Allocation(models.Model):
         return f"{self.source}→{self.target} {self.quantity}"
 
 
-class Return(models.Model):
+class Return(ScopedModel, models.Model):
     """Goods sent back from a holder to the holder that allocated them (one level up)."""
 
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="returns")
@@ -366,6 +368,8 @@ class Return(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = child_of("source").as_manager()
+
     class Meta:
         verbose_name = "物资退回"
         verbose_name_plural = "物资退回"
@@ -380,7 +384,7 @@ class HandOutQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class HandOut(models.Model):
+class HandOut(ScopedModel, models.Model):
     """Goods handed to one beneficiary at a station; or, for people not on the register (a village committee's
     signed list), to `households` households named only in the note."""
 

@@ -11,11 +11,9 @@ from shuangbai.core.models import Role, User
 from shuangbai.core.scoping import get_visible_or_404, scope_of
 from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory
-from shuangbai.staff.models import Staff, StaffStatus
 from shuangbai.stations.models import Station
 
 from .models import (
-    Allocation,
     Assistance,
     AssistanceStep,
     AssistanceType,
@@ -23,7 +21,6 @@ from .models import (
     HandOut,
     HolderLevel,
     Holding,
-    Return,
 )
 from .services import can_keep
 
@@ -102,11 +99,11 @@ def batch_tree(user: User, batch: Batch) -> list[HoldingRow]:
     """The holders of a batch the user sees, each with what came in and went out and its stock, parents before
     their children (depth for indenting). Five queries whatever the number of holders."""
     holdings = list(Holding.objects.visible_to(user).filter(batch=batch).select_related("station"))
-    allocated_in = _sums(Allocation.objects.filter(batch=batch), "target_id")
-    allocated_out = _sums(Allocation.objects.filter(batch=batch), "source_id")
-    returned_in = _sums(Return.objects.filter(batch=batch), "target_id")
-    returned_out = _sums(Return.objects.filter(batch=batch), "source_id")
-    handed = _sums(HandOut.objects.filter(batch=batch), "holding_id")
+    allocated_in = _sums(batch.allocations.all(), "target_id")
+    allocated_out = _sums(batch.allocations.all(), "source_id")
+    returned_in = _sums(batch.returns.all(), "target_id")
+    returned_out = _sums(batch.returns.all(), "source_id")
+    handed = _sums(batch.hand_outs.all(), "holding_id")
     rows = {}
     for holding in holdings:
         rows[holding.pk] = HoldingRow(
@@ -193,10 +190,6 @@ def station_people(user: User, station: Station, query: str) -> list[Beneficiary
     return list(
         people.filter(condition).select_related("household__village").order_by("name", "id")[:SEARCH_LIMIT]
     )
-
-
-def station_workers(station: Station) -> QuerySet[Staff]:
-    return Staff.objects.filter(station=station, status=StaffStatus.IN_POST).order_by("name", "id")
 
 
 def not_yet_received(user: User, batch: Batch, station: Station | None = None) -> QuerySet[Beneficiary]:

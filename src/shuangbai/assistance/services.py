@@ -224,8 +224,10 @@ def assistance_advance(
     if quantity is not None:
         changes["quantity"] = quantity
     before = {name: getattr(assistance, name) for name in changes}
-    updated = Assistance.objects.filter(pk=assistance.pk, version=version).update(
-        **changes, version=version + 1, updated_at=timezone.now()
+    updated = (
+        Assistance.objects.held(assistance)
+        .filter(version=version)
+        .update(**changes, version=version + 1, updated_at=timezone.now())
     )
     if not updated:
         raise ValidationError(STALE_MESSAGE, code="stale")
@@ -334,11 +336,11 @@ def stock_of(holding: Holding) -> int:
 
     return (
         received
-        + total(Allocation.objects.filter(target=holding))
-        + total(Return.objects.filter(target=holding))
-        - total(Allocation.objects.filter(source=holding))
-        - total(HandOut.objects.filter(holding=holding))
-        - total(Return.objects.filter(source=holding))
+        + total(holding.allocated_in.all())
+        + total(holding.returned_in.all())
+        - total(holding.allocated_out.all())
+        - total(holding.hand_outs.all())
+        - total(holding.returned_out.all())
     )
 
 
@@ -347,9 +349,10 @@ def _locked(holding: Holding) -> Holding:
     # no_key: rows pointing at this holder (a movement into or out of it) still take their key-share lock, so
     # an allocation down and a return up between the same two holders cannot deadlock
     return (
-        Holding.objects.select_for_update(of=("self",), no_key=True)
+        Holding.objects.held(holding)
+        .select_for_update(of=("self",), no_key=True)
         .select_related("batch")
-        .get(pk=holding.pk)
+        .get()
     )
 
 
@@ -377,7 +380,7 @@ def _check_movement_day(day: date, batch: Batch, field: str = "on", holding: Hol
     if day < batch.received_on:
         raise ValidationError({field: f"日期早于本批物资的接收日期（{day_label(batch.received_on)}）。"})
     if holding is not None and holding.parent_id is not None:
-        first_in = Allocation.objects.filter(target=holding).aggregate(first=Min("on"))["first"]
+        first_in = holding.allocated_in.aggregate(first=Min("on"))["first"]
         if first_in is not None and day < first_in:
             raise ValidationError(
                 {field: f"日期早于{holding.name}收到本批物资的日期（{day_label(first_in)}）。"}
@@ -477,7 +480,7 @@ def allocate(
         require_in_scope(actor, place.station)
     _check_quantity(quantity)
     _check_movement_day(on, batch, holding=source)
-    holding, created = Holding.objects.get_or_create(
+    holding, created = Holding.objects.unscoped("a batch has one holder per place").get_or_create(
         batch=batch,
         region_code=place.region_code,
         level=place.level,

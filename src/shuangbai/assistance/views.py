@@ -21,6 +21,7 @@ from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_personal_data
 from shuangbai.registry.selectors import category_choices, get_beneficiary_for_user
+from shuangbai.staff.selectors import station_workers
 from shuangbai.stations.selectors import get_station_for_user
 
 from . import selectors, services
@@ -324,7 +325,7 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
         if holding is None:
             raise Http404
     station = holding.station
-    workers = selectors.station_workers(station)
+    workers = station_workers(station)
     query = request.GET.get("q", "")
     form = HandOutForm(
         request.POST or None,

@@ -80,9 +80,7 @@ SECTION_ORDER = {key: i for i, key in enumerate(SECTIONS)}
 
 def issue_articles(bulletin: Bulletin) -> list[ArticleRecord]:
     """The issue's articles in print order: by section, then their place in it."""
-    articles = ArticleRecord.objects.filter(
-        bulletin=bulletin, status=ArticleStatus.ACCEPTED
-    ).prefetch_related("photos")
+    articles = bulletin.articles.filter(status=ArticleStatus.ACCEPTED).prefetch_related("photos")
     return sorted(articles, key=lambda a: (SECTION_ORDER[a.section], a.position, a.id))
 
 

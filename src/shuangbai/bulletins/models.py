@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from shuangbai.core.scoping import ScopedQuerySet
+from shuangbai.core.scoping import ScopedModel, ScopedQuerySet, child_of
 from shuangbai.core.versioning import VersionedModel
 
 from .content import SECTIONS
@@ -52,12 +52,20 @@ class BulletinStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-class BulletinQuerySet(models.QuerySet):
+class BulletinQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> BulletinQuerySet:
+        """An issue is a city's: a draft is seen by that city's bureau only; a published issue by everyone whose
+        scope lies in that city, and by the province above it."""
+        from .selectors import bulletin_condition
+
+        condition = bulletin_condition(user)
+        return self.none() if condition is None else self.filter(condition)
+
     def published(self) -> BulletinQuerySet:
         return self.filter(status=BulletinStatus.PUBLISHED)
 
 
-class Bulletin(VersionedModel):
+class Bulletin(ScopedModel, VersionedModel):
     region_code = models.CharField("城市区划代码", max_length=12)
     year = models.PositiveSmallIntegerField("年度")
     sequence = models.PositiveSmallIntegerField("期数")
@@ -132,8 +140,19 @@ class TableKind(models.TextChoices):
 class ArticleQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
+    def of_unit(self, user) -> ArticleQuerySet:
+        """The articles of the user's own unit: their station's, or those whose code their region holds."""
+        return ScopedQuerySet.visible_to(self, user)
 
-class Article(VersionedModel):
+    def visible_to(self, user) -> ArticleQuerySet:
+        """Articles the user may open: their unit's, all of the city for its bureau, and those of issues they
+        read."""
+        from .selectors import article_condition
+
+        return self.filter(article_condition(user))
+
+
+class Article(ScopedModel, VersionedModel):
     city_code = models.CharField("城市区划代码", max_length=12)
     region_code = models.CharField("供稿单位区划代码", max_length=12)
     # where the article is about, for the archive's county / town filter: its record's place, an imported
@@ -219,7 +238,7 @@ class Article(VersionedModel):
         return [line.strip() for line in self.body.splitlines() if line.strip()]
 
 
-class ArticlePhoto(models.Model):
+class ArticlePhoto(ScopedModel, models.Model):
     """A photo for publication: re-encoded without its metadata (no GPS in a published picture, see
     visits.photos) and kept under MEDIA_ROOT/bulletins/, served only through a scoped view."""
 
@@ -229,6 +248,8 @@ class ArticlePhoto(models.Model):
     height = models.PositiveIntegerField()
     caption = models.CharField("图片说明", max_length=100, blank=True)
     position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    objects = child_of("article").as_manager()
 
     class Meta:
         verbose_name = "稿件照片"

@@ -38,7 +38,8 @@ def _published_cities(user: User) -> Q | None:
     return condition
 
 
-def bulletins_for(user: User) -> QuerySet[Bulletin]:
+def bulletin_condition(user: User) -> Q | None:
+    """The rule of BulletinQuerySet.visible_to: None when the user sees no issue at all."""
     published = _published_cities(user)
     condition = Q(status=BulletinStatus.PUBLISHED) & published if published is not None else None
     own_city = city_code_of(user)
@@ -47,9 +48,11 @@ def bulletins_for(user: User) -> QuerySet[Bulletin]:
     elif own_city and can_manage(user, own_city):
         drafts = Q(region_code=own_city, status=BulletinStatus.DRAFT)
         condition = drafts if condition is None else condition | drafts
-    if condition is None:
-        return Bulletin.objects.none()
-    return Bulletin.objects.filter(condition)
+    return condition
+
+
+def bulletins_for(user: User) -> QuerySet[Bulletin]:
+    return Bulletin.objects.visible_to(user)
 
 
 def get_bulletin_for_user(user: User, pk: int) -> Bulletin:
@@ -63,17 +66,21 @@ def bulletin_list(user: User) -> QuerySet[Bulletin]:
     return bulletins_for(user).order_by("-year", "-sequence", "-id")
 
 
-def articles_for(user: User) -> QuerySet[Article]:
-    """Articles the user may open: their unit's, all of the city for its bureau, and those of issues they read."""
+def article_condition(user: User) -> Q:
+    """The rule of ArticleQuerySet.visible_to."""
     city = city_code_of(user)
     condition = Q(bulletin__in=bulletins_for(user).filter(status=BulletinStatus.PUBLISHED))
     if (
         city
     ):  # a writer: their unit's articles (a county's include its stations'); others read published ones only
-        condition |= Q(pk__in=Article.objects.visible_to(user).filter(city_code=city).values("pk"))
+        condition |= Q(pk__in=Article.objects.of_unit(user).filter(city_code=city).values("pk"))
     if city and can_manage(user, city):
         condition |= Q(city_code=city)
-    return Article.objects.filter(condition)
+    return condition
+
+
+def articles_for(user: User) -> QuerySet[Article]:
+    return Article.objects.visible_to(user)
 
 
 def get_article_for_user(user: User, pk: int) -> Article:
@@ -88,7 +95,8 @@ def inbox(user: User, city_code: str) -> QuerySet[Article]:
     if not can_manage(user, city_code):
         return Article.objects.none()
     return (
-        Article.objects.filter(city_code=city_code, status=ArticleStatus.SUBMITTED)
+        Article.objects.unscoped("the city's inbox, for its bureau (checked above)")
+        .filter(city_code=city_code, status=ArticleStatus.SUBMITTED)
         .select_related("station")
         .order_by("updated_at", "id")
     )
@@ -99,7 +107,7 @@ def own_articles(user: User) -> QuerySet[Article]:
     city = city_code_of(user)
     if city is None:
         return Article.objects.none()
-    articles = Article.objects.visible_to(user).filter(city_code=city)
+    articles = Article.objects.of_unit(user).filter(city_code=city)
     if can_manage(user, city):
         articles = articles.filter(region_code=city, bulletin__isnull=True)
     else:
@@ -109,7 +117,7 @@ def own_articles(user: User) -> QuerySet[Article]:
 
 def issue_articles(bulletin: Bulletin) -> QuerySet[Article]:
     return (
-        Article.objects.filter(bulletin=bulletin)
+        bulletin.articles.all()
         .select_related("station", "created_by", "updated_by")
         .prefetch_related("photos")
         .order_by("section", "position", "id")
@@ -126,9 +134,11 @@ class ArchiveFilter:
 
 def archive_search(user: User, filters: ArchiveFilter) -> QuerySet[Article]:
     """Articles of the published issues the user reads, newest issue first."""
-    articles = Article.objects.filter(
-        bulletin__in=bulletins_for(user).filter(status=BulletinStatus.PUBLISHED)
-    ).select_related("bulletin")
+    articles = (
+        Article.objects.visible_to(user)
+        .filter(bulletin__in=bulletins_for(user).filter(status=BulletinStatus.PUBLISHED))
+        .select_related("bulletin")
+    )
     if filters.text:
         articles = articles.filter(
             Q(title__icontains=filters.text) | Q(published_text__icontains=filters.text)
@@ -150,10 +160,9 @@ def draft_issues(user: User, city_code: str) -> QuerySet[Bulletin]:
 
 def get_photo_for_user(user: User, pk: int) -> ArticlePhoto:
     """An article's photo, 404 unless the user may open the article."""
-    photo = ArticlePhoto.objects.filter(pk=pk).first()
+    photo = ArticlePhoto.objects.visible_to(user).filter(pk=pk).first()
     if photo is None:
         raise Http404
-    get_article_for_user(user, photo.article_id)
     return photo
 
 
@@ -161,9 +170,8 @@ def article_history(article: Article) -> list[tuple[AuditEntry, list[str]]]:
     """Who changed what, from the audit log, each change's fields named as the form names them. Callers show it
     to bureau roles only, as they do the audit log."""
     labels = {f.name: str(f.verbose_name) for f in Article._meta.fields} | {"photos": "照片"}
-    entries = AuditEntry.objects.filter(object_type="bulletins.article", object_id=str(article.pk)).order_by(
-        "at"
-    )
+    entries = AuditEntry.objects.unscoped("an article's own history; the article was found in scope")
+    entries = entries.filter(object_type="bulletins.article", object_id=str(article.pk)).order_by("at")
     return [(entry, [labels.get(name, name) for name in entry.changes]) for entry in entries]
 
 

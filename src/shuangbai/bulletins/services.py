@@ -42,7 +42,7 @@ from .models import (
     SourceKind,
     TableKind,
 )
-from .sources import SOURCES, record_facts, unknown_placeholders
+from .sources import SOURCE_REASON, SOURCES, record_facts, unknown_placeholders
 
 MAX_PHOTOS_PER_ARTICLE = 6
 WRITER_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.STATION_HEAD, Role.WORKER})
@@ -103,9 +103,13 @@ def _require_draft(bulletin: Bulletin) -> None:
 def _open_issue(bulletin_id: int) -> Bulletin:
     """The issue an article change is about to touch: locked (publishing waits, or this waits for it), still a
     draft, and its version raised so that a publish posted from a page loaded before this change is refused."""
-    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin_id)
+    bulletin = (
+        Bulletin.objects.unscoped("the issue of an article found in scope")
+        .select_for_update()
+        .get(pk=bulletin_id)
+    )
     _require_draft(bulletin)
-    Bulletin.objects.filter(pk=bulletin.pk).update(version=F("version") + 1)
+    Bulletin.objects.held(bulletin).update(version=F("version") + 1)
     bulletin.version += 1
     return bulletin
 
@@ -167,12 +171,14 @@ def masthead_save(
 
 
 def next_sequence(city_code: str, year: int) -> int:
-    last = Bulletin.objects.filter(region_code=city_code, year=year).aggregate(n=Max("sequence"))["n"]
+    issues = Bulletin.objects.unscoped("issue numbers run per city and year")
+    last = issues.filter(region_code=city_code, year=year).aggregate(n=Max("sequence"))["n"]
     return (last or 0) + 1
 
 
 def _number_taken(city_code: str, year: int, sequence: int, exclude: int | None = None) -> bool:
-    taken = Bulletin.objects.filter(region_code=city_code, year=year, sequence=sequence)
+    issues = Bulletin.objects.unscoped("issue numbers run per city and year")
+    taken = issues.filter(region_code=city_code, year=year, sequence=sequence)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)
     return taken.exists()
@@ -237,7 +243,7 @@ def bulletin_update(*, actor: User, bulletin: Bulletin, expected_version: int, *
 def bulletin_publish(*, actor: User, bulletin: Bulletin, expected_version: int) -> Bulletin:
     """Freeze the issue: compose it once more from its articles and their records, and keep that copy."""
     _require(can_manage(actor, bulletin.region_code))
-    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    bulletin = Bulletin.objects.held(bulletin).select_for_update().get()
     _require_draft(bulletin)
     document = compose.compose(bulletin)
     if not any(section.articles for section in document.sections):
@@ -251,7 +257,7 @@ def _check_sources(bulletin: Bulletin) -> None:
     """Refuse to freeze an article whose record is gone (or a case no longer exemplary), or whose text still
     names a fact the record does not give: the printed numbers would be wrong or blank."""
     problems = []
-    for article in Article.objects.filter(bulletin=bulletin).exclude(source_kind=""):
+    for article in bulletin.articles.exclude(source_kind=""):
         facts = record_facts(article.source_kind, article.source_id)
         if not facts:
             problems.append(f"《{article.title}》的来源记录已不存在或不再可用")
@@ -268,19 +274,23 @@ def _check_sources(bulletin: Bulletin) -> None:
 
 def _freeze(bulletin: Bulletin, document: Document, *, actor: User | None, expected_version: int) -> None:
     now = timezone.now()
-    updated = Bulletin.objects.filter(pk=bulletin.pk, version=expected_version).update(
-        status=BulletinStatus.PUBLISHED,
-        snapshot=document.as_dict(),
-        published_at=now,
-        published_by=actor if actor and actor.pk else None,
-        version=expected_version + 1,
-        updated_at=now,
+    updated = (
+        Bulletin.objects.held(bulletin)
+        .filter(version=expected_version)
+        .update(
+            status=BulletinStatus.PUBLISHED,
+            snapshot=document.as_dict(),
+            published_at=now,
+            published_by=actor if actor and actor.pk else None,
+            version=expected_version + 1,
+            updated_at=now,
+        )
     )
     if not updated:
         raise ValidationError(STALE_MESSAGE, code="stale")
     bulletin.refresh_from_db()
     for record, printed in zip(compose.issue_articles(bulletin), document.articles(), strict=True):
-        Article.objects.filter(pk=record.pk).update(published_text=printed.text())
+        Article.objects.held(record).update(published_text=printed.text())
     audit_record(
         actor=actor,
         action=AuditAction.CHANGE,
@@ -323,7 +333,7 @@ def _check_case_text(case_id: int | None, *, title: str, body: str) -> None:
     from shuangbai.cases.models import Case
     from shuangbai.cases.services import check_de_identified
 
-    case = Case.objects.filter(pk=case_id).first()
+    case = Case.objects.unscoped(SOURCE_REASON).filter(pk=case_id).first()
     if case is None:
         return
     try:
@@ -337,7 +347,7 @@ def _check_case_text(case_id: int | None, *, title: str, body: str) -> None:
 
 
 def _end_position(bulletin: Bulletin, section: str) -> int:
-    last = Article.objects.filter(bulletin=bulletin, section=section).aggregate(n=Max("position"))["n"]
+    last = bulletin.articles.filter(section=section).aggregate(n=Max("position"))["n"]
     return (last or 0) + 1
 
 
@@ -514,11 +524,12 @@ def article_move(*, actor: User, article: Article, step: int) -> None:
     if article.bulletin_id is None:
         raise ValidationError("这篇稿件不在任何一期中。", code="state")
     _open_issue(article.bulletin_id)
-    article = Article.objects.get(pk=article.pk)  # its section and place as they are now, under the lock
+    article = Article.objects.held(article).get()  # its section and place as they are now, under the lock
     if article.bulletin_id is None:
         raise ValidationError("这篇稿件已被移出本期。", code="state")
     siblings = list(
-        Article.objects.select_for_update()
+        Article.objects.unscoped("the articles of an issue found in scope")
+        .select_for_update()
         .filter(bulletin_id=article.bulletin_id, section=article.section)
         .order_by("position", "id")
     )
@@ -529,7 +540,7 @@ def article_move(*, actor: User, article: Article, step: int) -> None:
     siblings[index], siblings[other] = siblings[other], siblings[index]
     for position, sibling in enumerate(siblings, start=1):
         if sibling.position != position:
-            Article.objects.filter(pk=sibling.pk).update(position=position)
+            Article.objects.held(sibling).update(position=position)
     audit_record(
         actor=actor, action=AuditAction.CHANGE, obj=article, changes={"position": [index + 1, other + 1]}
     )

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from shuangbai.core.crypto import EncryptedTextField
-from shuangbai.core.scoping import ScopedQuerySet
+from shuangbai.core.scoping import ScopedModel, ScopedQuerySet, child_of
 from shuangbai.core.versioning import VersionedModel
 from shuangbai.registry.models import RiskLevel
 
@@ -96,7 +96,7 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(status=CaseStatus.OPEN)
 
 
-class Case(VersionedModel):
+class Case(ScopedModel, VersionedModel):
     beneficiary = models.ForeignKey(
         "registry.Beneficiary", verbose_name="服务对象", on_delete=models.PROTECT, related_name="cases"
     )
@@ -188,13 +188,15 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", "已放弃"
 
 
-class Goal(models.Model):
+class Goal(ScopedModel, models.Model):
     """One goal of a case's service plan (服务计划)."""
 
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.CASCADE, related_name="goals")
     text = models.CharField("目标", max_length=200)
     target_on = models.DateField("目标日期", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=GoalStatus.choices, default=GoalStatus.ONGOING)
+
+    objects = child_of("case").as_manager()
 
     class Meta:
         verbose_name = "服务目标"
@@ -208,7 +210,7 @@ class Goal(models.Model):
         return self.text
 
 
-class CaseNote(models.Model):
+class CaseNote(ScopedModel, models.Model):
     """个案记录: a dated note of what was done, by a worker of the station."""
 
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.CASCADE, related_name="notes")
@@ -222,6 +224,8 @@ class CaseNote(models.Model):
     )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
+    objects = child_of("case").as_manager()
+
     class Meta:
         verbose_name = "个案记录"
         verbose_name_plural = "个案记录"
@@ -232,7 +236,7 @@ class CaseNote(models.Model):
         return f"{self.written_on:%Y-%m-%d} {self.text[:30]}"
 
 
-class Review(models.Model):
+class Review(ScopedModel, models.Model):
     """A supervisor's review of a case (督导意见)."""
 
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.CASCADE, related_name="reviews")
@@ -242,6 +246,8 @@ class Review(models.Model):
     reviewed_on = models.DateField("督导日期")
     comment = models.TextField("督导意见")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = child_of("case").as_manager()
 
     class Meta:
         verbose_name = "个案督导"
@@ -266,7 +272,7 @@ class ReferralQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class Referral(models.Model):
+class Referral(ScopedModel, models.Model):
     case = models.ForeignKey(Case, verbose_name="个案", on_delete=models.CASCADE, related_name="referrals")
     station = models.ForeignKey(
         "stations.Station", verbose_name="社工站", on_delete=models.PROTECT, related_name="+"
@@ -308,7 +314,7 @@ class Referral(models.Model):
         return self.status in FINISHED
 
 
-class ReferralStep(models.Model):
+class ReferralStep(ScopedModel, models.Model):
     """A dated step of a referral at an agency (the referral's own, or the next one of a chain)."""
 
     referral = models.ForeignKey(
@@ -321,6 +327,8 @@ class ReferralStep(models.Model):
     recorded_by = models.ForeignKey(
         "core.User", verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = child_of("referral").as_manager()
 
     class Meta:
         verbose_name = "转介进展"

@@ -11,7 +11,6 @@ from django.http import Http404
 from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, get_visible_or_404
 from shuangbai.regions.models import Region
-from shuangbai.staff.models import Staff, StaffStatus
 from shuangbai.stations.models import Station
 
 from .models import Agency, Case, CaseStatus, Goal, Referral, ReferralStep
@@ -86,8 +85,7 @@ def get_case_for_user(user: User, pk: int) -> Case:
 
 
 def get_goal_for_user(user: User, pk: int) -> Goal:
-    cases = Case.objects.visible_to(user)
-    goal = Goal.objects.select_related("case", "case__station").filter(pk=pk, case__in=cases).first()
+    goal = Goal.objects.visible_to(user).select_related("case", "case__station").filter(pk=pk).first()
     if goal is None:
         raise Http404
     return goal
@@ -101,7 +99,8 @@ def get_referral_for_user(user: User, pk: int) -> Referral:
 
 def case_referrals(case: Case) -> list[Referral]:
     """The case's referrals, each with its steps in order (the timeline of the case page)."""
-    steps = ReferralStep.objects.select_related("agency", "recorded_by").order_by("on_date", "id")
+    steps = ReferralStep.objects.unscoped("prefetched for the referrals of a case found in scope")
+    steps = steps.select_related("agency", "recorded_by").order_by("on_date", "id")
     return list(
         case.referrals.select_related("agency")
         .prefetch_related(Prefetch("steps", queryset=steps))
@@ -126,10 +125,6 @@ def person_cases(user: User, beneficiary_id: int) -> QuerySet[Case]:
     if not user.sees_personal_data:
         return Case.objects.none()
     return Case.objects.visible_to(user).filter(beneficiary_id=beneficiary_id).order_by("-opened_on", "-id")
-
-
-def worker_choices(station: Station) -> QuerySet[Staff]:
-    return Staff.objects.filter(station=station, status=StaffStatus.IN_POST).order_by("name", "id")
 
 
 def agency_choices() -> QuerySet[Agency]:

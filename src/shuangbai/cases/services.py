@@ -126,7 +126,7 @@ def _check_worker(station: Station, worker: Staff | None, field: str = "worker")
 def _locked(case: Case) -> Case:
     """The case row, locked for the rest of the transaction: two writes to one case happen one after the
     other, so a note is never added to a case closed meanwhile."""
-    return Case.objects.select_for_update(of=("self",)).select_related("station").get(pk=case.pk)
+    return Case.objects.held(case).select_for_update(of=("self",)).select_related("station").get()
 
 
 # ---------------------------------------------------------------------------------------------- opening
@@ -159,7 +159,11 @@ def case_open(
     if worker is None and actor is not None and actor.staff_id:
         worker = actor.staff
     _check_worker(station, worker)
-    if Case.objects.filter(beneficiary=beneficiary, status=CaseStatus.OPEN).exists():
+    if (
+        Case.objects.unscoped("one open case per person")
+        .filter(beneficiary=beneficiary, status=CaseStatus.OPEN)
+        .exists()
+    ):
         raise ValidationError(f"{beneficiary.name}已有在案个案，请在该个案中继续服务。")
     case = Case(
         beneficiary=beneficiary,
@@ -372,7 +376,8 @@ def case_close(
     reason = _text(reason, "reason", "请填写结案说明。")
     if outcome == Outcome.REFERRED and not case.referrals.exists():
         raise ValidationError({"outcome": "该个案没有转介记录，不能以“转介结案”结案。"})
-    last_step = ReferralStep.objects.filter(referral__case=case).order_by("-on_date").first()
+    last_step = ReferralStep.objects.unscoped("the steps of a held case's referrals")
+    last_step = last_step.filter(referral__case=case).order_by("-on_date").first()
     if last_step is not None and last_step.on_date > closed_on:
         raise ValidationError(
             {"closed_on": f"结案日期不能早于最后一次转介进展（{day_label(last_step.on_date)}）。"}
@@ -472,7 +477,7 @@ def referral_step_add(
     still under way when its case was closed (转介结案) goes on taking steps: the agency's work goes on."""
     case = referral.case
     _require_work(actor, case)
-    current = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+    current = Referral.objects.held(referral).select_for_update(of=("self",)).get()
     if current.status in FINISHED:
         raise ValidationError(
             f"该转介已{current.get_status_display()}，不能再添加进展。如需再次转介，请新建转介。"

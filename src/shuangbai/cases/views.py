@@ -18,6 +18,7 @@ from shuangbai.regions.models import Region
 from shuangbai.regions.selectors import get_region_for_user
 from shuangbai.registry.forms import HouseholdCreateForm, PersonForm
 from shuangbai.registry.selectors import get_beneficiary_for_user, village_choices
+from shuangbai.staff.selectors import station_workers
 from shuangbai.stations.models import Station
 from shuangbai.stations.selectors import get_station_for_user
 
@@ -103,7 +104,7 @@ def create(request: HttpRequest) -> HttpResponse:
     person = get_beneficiary_for_user(request.user, pk)
     if not services.can_work(request.user, person.station_id):
         raise PermissionDenied
-    workers = selectors.worker_choices(person.station)
+    workers = station_workers(person.station)
     form = IntakeForm(request.POST or None, workers=workers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -143,7 +144,7 @@ def create_person(request: HttpRequest) -> HttpResponse:
     post = request.POST or None
     household_form = HouseholdCreateForm(post, villages=villages, prefix="hh")
     person_form = PersonForm(post, prefix="p")
-    intake_form = IntakeForm(post, workers=selectors.worker_choices(station), prefix="c")
+    intake_form = IntakeForm(post, workers=station_workers(station), prefix="c")
     forms_valid = (
         request.method == "POST"
         and household_form.is_valid()
@@ -236,7 +237,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not case.is_open:
         messages.info(request, "该个案已结案，不能再修改。")
         return redirect(case)
-    workers = selectors.worker_choices(case.station)
+    workers = station_workers(case.station)
     initial = {name: getattr(case, name) for name in services.CASE_FIELDS} | {"version": case.version}
     form = CaseEditForm(request.POST or None, initial=initial, workers=workers)
     if request.method == "POST" and form.is_valid():

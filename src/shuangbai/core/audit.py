@@ -82,7 +82,8 @@ def audit_record(
 def login_locked(username: str, ip: str | None) -> bool:
     """A run of failed logins for this username from this address, since its last success, within the window."""
     since = timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    entries = AuditEntry.objects.filter(actor_name=username, ip=ip, at__gte=since)
+    entries = AuditEntry.objects.unscoped("login failures of a username, before anyone is logged in")
+    entries = entries.filter(actor_name=username, ip=ip, at__gte=since)
     last_ok = entries.filter(action=AuditAction.LOGIN).order_by("-at").values_list("at", flat=True).first()
     failures = entries.filter(action=AuditAction.LOGIN_FAILED)
     if last_ok:

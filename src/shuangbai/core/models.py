@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from .scoping import ScopedQuerySet
+from .scoping import ScopedModel, ScopedQuerySet
 
 
 class Role(models.TextChoices):
@@ -104,7 +104,7 @@ class AuditQuerySet(ScopedQuerySet):
         raise TypeError("审计日志只能追加，不能删除。")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(ScopedModel, models.Model):
     """Append-only: written by core.audit.audit_record, never edited or deleted through the app."""
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

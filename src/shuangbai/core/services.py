@@ -49,7 +49,12 @@ def user_create(
         raise ValidationError({"scope": f"区划代码 {scope_code} 不存在。"})
     user = User(username=username, role=role, display_name=display_name)
     if role in STATION_ROLES:
-        station = Station.objects.active().filter(town=region).first()
+        station = (
+            Station.objects.unscoped("the station of the town the account is for")
+            .active()
+            .filter(town=region)
+            .first()
+        )
         if station is None:
             raise ValidationError({"scope": f"{region.name}（{scope_code}）没有在用的社工站。"})
         user.scope_station = station
@@ -78,7 +83,8 @@ def user_create(
                 hired_on=date.today(),
                 region=region,
             )
-        stations = list(Station.objects.active().filter(region_code__startswith=region.prefix))
+        stations = Station.objects.unscoped("a new supervisor is assigned every station of their region")
+        stations = list(stations.active().filter(region_code__startswith=region.prefix))
         supervisor_assign(actor=actor, supervisor=staff, stations=stations, on_date=staff.hired_on)
     user.staff = staff
     user.save()

@@ -22,6 +22,7 @@ CHILD_LEVEL = dict(zip(LEVEL_ORDER, LEVEL_ORDER[1:], strict=False))
 class RegionQuerySet(ScopedQuerySet):
     scope_region_field = "code"
     scope_station_field = None  # station users see their stations' towns, handled by the scope's prefixes
+    guarded = False  # the region tree is reference data: names and codes of places, read by everyone
 
     def subtree(self, region: "Region") -> "RegionQuerySet":
         """The region and everything below it: one index range scan on code, no walk."""

@@ -120,9 +120,10 @@ def export_beneficiaries_counted(
 
 def _write_chunk(sheet, chunk, category_names, category_order, today) -> int:
     held: dict[int, list[int]] = {}
-    for beneficiary_id, category_id in BeneficiaryCategory.objects.filter(
-        beneficiary_id__in=[row[0] for row in chunk]
-    ).values_list("beneficiary_id", "category_id"):
+    links = BeneficiaryCategory.objects.unscoped("the categories of people exported, found in scope")
+    for beneficiary_id, category_id in links.filter(beneficiary_id__in=[row[0] for row in chunk]).values_list(
+        "beneficiary_id", "category_id"
+    ):
         held.setdefault(beneficiary_id, []).append(category_id)
     for (
         pk,

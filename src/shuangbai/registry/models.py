@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from shuangbai.core.crypto import EncryptedTextField
-from shuangbai.core.scoping import ScopedQuerySet
+from shuangbai.core.scoping import ScopedModel, ScopedQuerySet
 from shuangbai.core.validators import gps_constraint
 from shuangbai.core.versioning import VersionedModel
 from shuangbai.staff.models import Gender  # one gender code list for staff and beneficiaries
@@ -116,7 +116,7 @@ class HouseholdQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class Household(VersionedModel):
+class Household(ScopedModel, VersionedModel):
     """户: the people of one address, one of them the head (户主)."""
 
     village = models.ForeignKey(
@@ -170,7 +170,7 @@ class BeneficiaryQuerySet(ScopedQuerySet):
         return self.current().filter(status=Status.ACTIVE)
 
 
-class Beneficiary(VersionedModel):
+class Beneficiary(ScopedModel, VersionedModel):
     """服务对象: a registered person, in one household, at one station (and the point of their village)."""
 
     household = models.ForeignKey(
@@ -306,7 +306,7 @@ class BeneficiaryCategoryQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class BeneficiaryCategory(models.Model):
+class BeneficiaryCategory(ScopedModel, models.Model):
     """A beneficiary's membership of a category. Carries the beneficiary's place and whether they count (in
     register, not merged), kept in step by the registry services, so counts per category are one index scan."""
 
@@ -343,7 +343,7 @@ class ImportRunQuerySet(ScopedQuerySet):
     scope_station_field = None
 
 
-class ImportRun(models.Model):
+class ImportRun(ScopedModel, models.Model):
     """One upload of a ledger: who, into where, what came of it. The error file is kept encrypted."""
 
     at = models.DateTimeField("时间", auto_now_add=True)

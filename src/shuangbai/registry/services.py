@@ -128,7 +128,8 @@ def check_not_registered(id_hash: str | None, *, exclude_pk: int | None = None) 
     """The same ID number cannot be registered twice anywhere; the message names only the holding station."""
     if not id_hash:
         return
-    holder = Beneficiary.objects.filter(id_hash=id_hash).exclude(pk=exclude_pk).select_related("station")
+    holder = Beneficiary.objects.unscoped("one person, one record, anywhere").filter(id_hash=id_hash)
+    holder = holder.exclude(pk=exclude_pk).select_related("station")
     holder = holder.values_list("station__name", flat=True).first()
     if holder is not None:
         raise ValidationError({"id_number": registered_elsewhere_message(holder)})
@@ -139,10 +140,11 @@ def placement(village: Region) -> tuple[Station, Point | None]:
     if village.level != Level.VILLAGE:
         raise ValidationError({"village": f"“{village.name}”不是村（居），请选择村（居）。"})
     town_code = village.code[:9] + "000"
-    station = Station.objects.active().filter(region_code=town_code).order_by("id").first()
+    stations = Station.objects.unscoped("a village's station, whoever asks; the scope is checked after")
+    station = stations.active().filter(region_code=town_code).order_by("id").first()
     if station is None:
         raise ValidationError({"village": f"“{village.name}”所在镇（街）没有在用的社工站，无法登记。"})
-    point = Point.objects.active().filter(station=station, village=village).order_by("id").first()
+    point = station.points.active().filter(village=village).order_by("id").first()
     return station, point
 
 
@@ -372,7 +374,7 @@ def beneficiary_update(
     require_in_scope(actor, beneficiary)
     if beneficiary.merged_into_id:
         raise ValidationError("该记录已合并到另一条记录，不能再修改。")
-    locked = Beneficiary.objects.select_for_update().filter(pk=beneficiary.pk, version=version).first()
+    locked = Beneficiary.objects.held(beneficiary).select_for_update().filter(version=version).first()
     if locked is None:
         raise ValidationError(STALE_MESSAGE, code="stale")
     before = {name: getattr(beneficiary, name) for name in changes}
@@ -506,7 +508,7 @@ def beneficiary_change_levels(
         return beneficiary
     if not reason.strip():
         raise ValidationError({"change_reason": "调整风险等级或跟进级别时，请填写调整原因。"})
-    current = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    current = Beneficiary.objects.held(beneficiary).select_for_update().get()
     return update_versioned(
         current,
         actor=actor,
@@ -539,10 +541,7 @@ def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -
     require_can_edit(actor)
     if keep.pk == merge.pk:
         raise ValidationError("不能与自身合并。")
-    locked = {
-        b.pk: b
-        for b in Beneficiary.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")
-    }
+    locked = {b.pk: b for b in Beneficiary.objects.held(keep, merge).select_for_update().order_by("pk")}
     keep, merge = locked[keep.pk], locked[merge.pk]
     require_in_scope(actor, keep)
     require_in_scope(actor, merge)
@@ -567,13 +566,11 @@ def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -
         if link.category_id not in held
     ]
     _link_categories(keep, added)
-    umbrellas_refresh(Beneficiary.objects.filter(pk=keep.pk))
+    umbrellas_refresh(Beneficiary.objects.held(keep))
     moved = _repoint_history(merge, keep)
     now = timezone.now()
-    Beneficiary.objects.filter(pk=merge.pk).update(
-        merged_into=keep, version=merge.version + 1, updated_at=now
-    )
-    Beneficiary.objects.filter(pk=keep.pk).update(version=keep.version + 1, updated_at=now)
+    Beneficiary.objects.held(merge).update(merged_into=keep, version=merge.version + 1, updated_at=now)
+    Beneficiary.objects.held(keep).update(version=keep.version + 1, updated_at=now)
     merge.merged_into, merge.version, keep.version = keep, merge.version + 1, keep.version + 1
     _sync_links(merge)
     audit_record(
@@ -655,5 +652,6 @@ def category_update(*, actor: User, category: Category, version: int, **changes:
     umbrella = category.umbrella
     category = update_versioned(category, actor=actor, expected_version=version, changes=changes)
     if category.umbrella != umbrella:
-        umbrellas_refresh(Beneficiary.objects.filter(category_links__category=category))
+        people = Beneficiary.objects.unscoped("a category's umbrella changed for everyone holding it")
+        umbrellas_refresh(people.filter(category_links__category=category))
     return category

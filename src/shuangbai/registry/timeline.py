@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from shuangbai.core.scoping import unscoped
+
 from .models import Beneficiary
 
 
@@ -42,5 +44,6 @@ def _registry_events(person: Beneficiary) -> Iterable[Event]:
 
 
 def timeline(person: Beneficiary) -> list[Event]:
-    events = [event for provider in PROVIDERS for event in provider(person)]
+    with unscoped("a person's own history; the person was found in the reader's scope"):
+        events = [event for provider in PROVIDERS for event in provider(person)]
     return sorted(events, key=lambda event: event.day, reverse=True)

@@ -119,11 +119,13 @@ class TrainingForm(forms.Form):
         kind, _, key = value.partition(":")
         if kind == "r":
             return {"organiser_region": Region.objects.get(code=key), "station": None}
-        return {"organiser_region": None, "station": Station.objects.get(pk=int(key))}
+        stations = Station.objects.unscoped("one of the choices offered, built from the user's scope")
+        return {"organiser_region": None, "station": stations.get(pk=int(key))}
 
     def clean_attendees(self) -> list[Staff]:
         ids = [int(pk) for pk in self.cleaned_data["attendees"]]
-        return list(Staff.objects.filter(pk__in=ids).order_by("name", "id"))
+        offered = Staff.objects.unscoped("the choices offered, built from the user's scope")
+        return list(offered.filter(pk__in=ids).order_by("name", "id"))
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

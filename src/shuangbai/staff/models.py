@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from shuangbai.core.scoping import ScopedQuerySet, scope_of
+from shuangbai.core.scoping import ScopedModel, ScopedQuerySet, scope_of
 from shuangbai.core.versioning import VersionedModel
 
 
@@ -42,7 +42,7 @@ class StaffQuerySet(ScopedQuerySet):
         return self.filter(status=StaffStatus.IN_POST)
 
 
-class Staff(VersionedModel):
+class Staff(ScopedModel, VersionedModel):
     """A social worker or supervisor. Where they work now is kept here for fast scoping; where they worked
     before is the Assignment history, which is only ever appended to and closed."""
 
@@ -109,7 +109,7 @@ class AssignmentQuerySet(ScopedQuerySet):
         return self.filter(ended_on__isnull=True)
 
 
-class Assignment(models.Model):
+class Assignment(ScopedModel, models.Model):
     """One stretch of a person's work at a station (and point). Closed, never overwritten, when they move."""
 
     staff = models.ForeignKey(
@@ -179,7 +179,7 @@ class TrainingQuerySet(ScopedQuerySet):
         return super().visible_to(user) | self.filter(station__isnull=True, region_code__in=above)
 
 
-class Training(VersionedModel):
+class Training(ScopedModel, VersionedModel):
     """A training held for the programme's workers. `region_code` is the organiser's: the city's code for the
     city bureau, a county's for a county bureau, the station's for a station."""
 
@@ -255,7 +255,7 @@ class RecruitmentQuerySet(BureauQuerySet):
         return super().visible_to(user) | self.filter(pk__in=with_positions)
 
 
-class RecruitmentRound(VersionedModel):
+class RecruitmentRound(ScopedModel, VersionedModel):
     """A recruitment round (招聘) of a city bureau in a year: for social workers or for supervisors. How many are
     recruited is the sum of its positions per county; how many applied is its applicant list, or, where no
     list was imported, the number the bureau announced."""
@@ -307,7 +307,7 @@ class RecruitmentRound(VersionedModel):
         return reverse("staff:recruitment_round", args=[self.pk])
 
 
-class RoundPosition(models.Model):
+class RoundPosition(ScopedModel, models.Model):
     """How many a round recruits for one county; a city-level post (市本级, e.g. the city's supervisors) has the
     city itself as its `county`."""
 
@@ -335,7 +335,7 @@ class RoundPosition(models.Model):
         return f"{self.round} · {self.county}：{self.positions}人"
 
 
-class Applicant(VersionedModel):
+class Applicant(ScopedModel, VersionedModel):
     """A person who applied in a round, for the posts of one county (or the city's own, 市本级). What stage they
     reached is read from their scores and hire, never typed: see `selectors.STAGES`. No ID number is kept."""
 

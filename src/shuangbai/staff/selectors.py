@@ -27,9 +27,9 @@ def supervised_stations(user: User) -> dict[int, str]:
     if not user.staff_id:
         return {}
     return dict(
-        Assignment.objects.filter(
-            staff_id=user.staff_id, position=Position.SUPERVISOR, ended_on__isnull=True
-        ).values_list("station_id", "station__region_code")
+        Assignment.objects.unscoped("a supervisor's own assignments make their scope")
+        .filter(staff_id=user.staff_id, position=Position.SUPERVISOR, ended_on__isnull=True)
+        .values_list("station_id", "station__region_code")
     )
 
 
@@ -61,9 +61,16 @@ def staff_history(staff: Staff) -> QuerySet[Assignment]:
     return staff.assignments.select_related("station", "point").order_by("-started_on", "-id")
 
 
+def station_workers(station) -> QuerySet[Staff]:
+    """The station's staff in post, for choosing who did a piece of work (the station was found in scope)."""
+    return station.staff.in_post().order_by("name", "id")
+
+
 def station_heads(station_ids: list[int]) -> dict[int, Staff]:
-    heads = Staff.objects.in_post().filter(
-        station_id__in=station_ids, position=Position.HEAD, kind=Kind.WORKER
+    heads = (
+        Staff.objects.unscoped("the heads of stations the caller lists")
+        .in_post()
+        .filter(station_id__in=station_ids, position=Position.HEAD, kind=Kind.WORKER)
     )
     return {staff.station_id: staff for staff in heads}
 
@@ -216,7 +223,9 @@ def attendee_choices(user: User, *, station=None, include: list[Staff] | tuple =
         staff = staff.filter(station=station)
     extra = [p.pk for p in include]
     if extra:
-        staff = staff | Staff.objects.filter(pk__in=extra)
+        staff = staff | Staff.objects.unscoped("a training's current attendees stay offered").filter(
+            pk__in=extra
+        )
     groups: dict[str, list] = {}
     for person in staff.select_related("station").order_by("station__region_code", "position", "name", "id"):
         group = person.station.name if person.station_id else "督导"

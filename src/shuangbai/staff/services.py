@@ -218,7 +218,7 @@ def supervisor_assign(
 @transaction.atomic
 def staff_cover_start(*, actor: User, staff: Staff, point: Point, started_on: date) -> Assignment:
     """The worker also serves `point` (兼任) from `started_on`, besides their own place."""
-    staff = Staff.objects.select_for_update().get(pk=staff.pk)  # one cover decision at a time per person
+    staff = Staff.objects.held(staff).select_for_update().get()  # one cover decision at a time per person
     if staff.kind != Kind.WORKER:
         raise ValidationError("督导不能兼任社工点。")
     if staff.status != StaffStatus.IN_POST:
@@ -258,9 +258,10 @@ def staff_cover_start(*, actor: User, staff: Staff, point: Point, started_on: da
 @transaction.atomic
 def staff_cover_end(*, actor: User, assignment: Assignment, ended_on: date) -> Assignment:
     assignment = (
-        Assignment.objects.select_for_update(of=("self",))
+        Assignment.objects.held(assignment)
+        .select_for_update(of=("self",))
         .select_related("staff", "point")
-        .get(pk=assignment.pk)
+        .get()
     )
     if not assignment.is_cover:
         raise ValidationError("这不是兼任安排；本岗变动请用“调动”或“办理离职”。")
@@ -312,7 +313,8 @@ def _attendees_out_of_scope(
     """Attendees who were not working in the organiser's area on the day: a station's training takes its own
     staff (covers included), a bureau's the staff placed in its region (and its region's supervisors)."""
     ids = [person.pk for person in attendees]
-    on_duty = Assignment.objects.filter(staff_id__in=ids, started_on__lte=held_on).filter(
+    on_duty = Assignment.objects.unscoped("the given attendees' own assignments")
+    on_duty = on_duty.filter(staff_id__in=ids, started_on__lte=held_on).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=held_on)
     )
     if station is not None:
@@ -323,7 +325,8 @@ def _attendees_out_of_scope(
             on_duty.filter(region_code__gte=low, region_code__lte=high).values_list("staff_id", flat=True)
         )
         fine |= set(
-            Staff.objects.filter(
+            Staff.objects.unscoped("the given attendees")
+            .filter(
                 pk__in=ids,
                 kind=Kind.SUPERVISOR,
                 hired_on__lte=held_on,
@@ -661,7 +664,7 @@ def recruitment_positions_set(
     """Positions per county (0 or absent: none there); a county keeps at least as many as it has hired."""
     if not _may_manage_round(actor, round_.region_code):
         raise ValidationError("您不能修改该招聘（由省、市民政部门组织）。")
-    round_ = RecruitmentRound.objects.select_for_update().select_related("city").get(pk=round_.pk)
+    round_ = RecruitmentRound.objects.held(round_).select_for_update().select_related("city").get()
     before = _positions_text(round_)
     _set_positions(round_, positions)
     after = _positions_text(round_)
@@ -853,9 +856,10 @@ def applicant_hire(
     round makes them a supervisor of that county (or the city, 市本级). The staff record is made by
     `staff_create`, as for anyone else, and linked to the applicant."""
     applicant = (
-        Applicant.objects.select_for_update(of=("self",))
+        Applicant.objects.held(applicant)
+        .select_for_update(of=("self",))
         .select_related("round", "round__city", "county")
-        .get(pk=applicant.pk)
+        .get()
     )
     round_ = applicant.round
     if not (actor is None or actor.is_superuser or actor_covers(actor, applicant.region_code)):
@@ -875,7 +879,7 @@ def applicant_hire(
     if round_.interview_on is not None and applicant.interview_score is None:
         raise ValidationError(f"{applicant.name}没有面试成绩，不能录用。")
     # One hire at a time per county row, so two people cannot both take its last post.
-    row = RoundPosition.objects.select_for_update().filter(round=round_, county=applicant.county).first()
+    row = round_.positions.select_for_update().filter(county=applicant.county).first()
     if row is None:
         raise ValidationError(f"{label}在本次招聘中没有招聘名额。")
     hired = round_.applicants.filter(county=applicant.county, hired_staff__isnull=False).count()

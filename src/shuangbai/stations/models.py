@@ -1,7 +1,7 @@
 from django.db import models
 from django.urls import reverse
 
-from shuangbai.core.scoping import ScopedQuerySet
+from shuangbai.core.scoping import ScopedModel, ScopedQuerySet
 from shuangbai.core.versioning import RetirableModel
 
 
@@ -12,7 +12,7 @@ class SiteStatus(models.TextChoices):
     SUSPENDED = "suspended", "暂停"
 
 
-class Site(RetirableModel):
+class Site(ScopedModel, RetirableModel):
     """What a station and a service point share: a place with an address, a phone and a status."""
 
     name = models.CharField("名称", max_length=100)
@@ -150,7 +150,7 @@ class EquipmentRecordQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class EquipmentRecord(models.Model):
+class EquipmentRecord(ScopedModel, models.Model):
     """A site's equipment checklist as it stood from `effective_on`. A change appends a record, never edits
     one, so the table of an earlier date reads the checklist in force that day. `point` empty: the station's
     own office."""
@@ -198,7 +198,7 @@ class ProgressReportQuerySet(ScopedQuerySet):
     scope_station_field = None
 
 
-class ProgressReport(models.Model):
+class ProgressReport(ScopedModel, models.Model):
     """What a county (or the city level itself) has in place for the programme, from `effective_on`:
     plan issued, mechanisms, funding. Appended, never edited: the record in force on a date answers for it."""
 

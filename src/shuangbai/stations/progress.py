@@ -23,7 +23,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Va
 from django.db.models.functions import Coalesce, Substr
 
 from shuangbai.core.models import User
-from shuangbai.core.scoping import code_range, scope_of
+from shuangbai.core.scoping import code_range, scope_of, unscoped
 from shuangbai.regions.models import Level, Region
 from shuangbai.staff.models import TABLE_TRAINING_KINDS, Assignment, Position, Training
 
@@ -172,7 +172,8 @@ def site_counts(model, low: str, high: str, as_of: date, *, by: int = 6) -> dict
 
 def _staff_in_post(low: str, high: str, as_of: date):
     return (
-        Assignment.objects.filter(region_code__gte=low, region_code__lte=high, started_on__lte=as_of)
+        Assignment.objects.unscoped("posts counted over a region the caller checked")
+        .filter(region_code__gte=low, region_code__lte=high, started_on__lte=as_of)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))
         .exclude(position=Position.SUPERVISOR)
     )
@@ -216,7 +217,8 @@ def training_counts(low: str, high: str, start: date, as_of: date, *, by: int = 
 def reports_in_force(low: str, high: str, as_of: date) -> dict[str, ProgressReport]:
     """{region code: the latest progress report effective on or before the day}."""
     latest: dict[str, ProgressReport] = {}
-    for report in ProgressReport.objects.filter(
+    reports = ProgressReport.objects.unscoped("the reports of a region the caller checked")
+    for report in reports.filter(
         region_code__gte=low, region_code__lte=high, effective_on__lte=as_of
     ).order_by("region_code", "effective_on", "id"):
         latest[report.region_code] = report
@@ -240,6 +242,7 @@ def _yes_no(value: bool) -> str:
     return "是" if value else "否"
 
 
+@unscoped("the table counts a region the caller may see")
 def progress_table(city: Region, as_of: date, *, start: date | None = None) -> ProgressTable:
     """The city's table on `as_of`. Callers check the reader may see the city (get_region_for_user)."""
     start = start or date(as_of.year, 1, 1)
@@ -297,6 +300,7 @@ def _share(reports: list[ProgressReport], regions: int, flag: str) -> str:
     return f"{sum(1 for report in reports if getattr(report, flag))}/{regions}"
 
 
+@unscoped("the table counts a region the caller may see")
 def province_table(province: Region, as_of: date, *, start: date | None = None) -> ProgressTable:
     """One row per city: its sites and staff, the worst equipment among its sites, its trainings at every level,
     and how many of its counties (and the city level) have a plan, the mechanisms and approved funding."""
@@ -405,16 +409,16 @@ def county_sites(county: Region, as_of: date, *, user: User) -> list[SiteLine]:
 
 
 def checklist_history(site: Station | Point) -> list[EquipmentRecord]:
-    records = EquipmentRecord.objects.filter(
-        station_id=site.station_id if isinstance(site, Point) else site.pk
-    )
-    records = records.filter(point=site) if isinstance(site, Point) else records.filter(point__isnull=True)
+    records = site.equipment_records.all()
+    if isinstance(site, Station):
+        records = records.filter(point__isnull=True)
     return list(records.select_related("recorded_by").order_by("-effective_on", "-id"))
 
 
-def progress_report_history(region: Region) -> list[ProgressReport]:
+def progress_report_history(user: User, region: Region) -> list[ProgressReport]:
     return list(
-        ProgressReport.objects.filter(region=region)
+        ProgressReport.objects.visible_to(user)
+        .filter(region=region)
         .select_related("recorded_by")
         .order_by("-effective_on", "-id")
     )

@@ -212,7 +212,7 @@ def progress_report(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(request, f"已记录{region.name}的建设推进情况。")
                 return redirect(f"{reverse('stations:progress')}?region={_table_code(request.user, region)}")
-    history = progress_report_history(region)
+    history = progress_report_history(request.user, region)
     return render(
         request,
         "stations/progress_report.html",

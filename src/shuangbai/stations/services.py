@@ -58,7 +58,7 @@ def station_create(
         raise ValidationError(
             {"town": f"社工站只能设在镇（街），“{town.name}”是{town.get_level_display()}。"}
         )
-    if Station.objects.active().filter(town=town).exists():
+    if Station.objects.unscoped("one station per town").active().filter(town=town).exists():
         raise ValidationError({"town": f"{town.name}已有社工站，一个镇（街）只设一个社工站。"})
     station = Station(
         town=town,

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from shuangbai.core.scoping import ScopedQuerySet
+from shuangbai.core.scoping import ScopedModel, ScopedQuerySet, child_of
 
 MAX_SCORE = 100
 
@@ -50,7 +50,7 @@ class InspectionQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class Inspection(models.Model):
+class Inspection(ScopedModel, models.Model):
     kind = models.CharField("类型", max_length=12, choices=InspectionKind.choices)
     station = models.ForeignKey(
         "stations.Station", verbose_name="社工站", on_delete=models.PROTECT, related_name="inspections"
@@ -102,13 +102,15 @@ class Inspection(models.Model):
         return [Method(code).label for code in self.methods if code in Method.values]
 
 
-class InspectionScore(models.Model):
+class InspectionScore(ScopedModel, models.Model):
     """How one check item fared: a score out of 100, a verdict (合格, 需加强 ...), or both."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="scores")
     item = models.ForeignKey(CheckItem, verbose_name="检查项目", on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField("评分", max_digits=4, decimal_places=1, null=True, blank=True)
     verdict = models.CharField("结论", max_length=50, blank=True)
+
+    objects = child_of("inspection").as_manager()
 
     class Meta:
         verbose_name = "检查项目评分"
@@ -136,7 +138,7 @@ class RecommendationQuerySet(ScopedQuerySet):
         return self.filter(done_on__isnull=True)
 
 
-class Recommendation(models.Model):
+class Recommendation(ScopedModel, models.Model):
     """A recommendation of an inspection and its follow-up: done on which day, by whom, how."""
 
     inspection = models.ForeignKey(

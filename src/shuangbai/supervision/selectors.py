@@ -92,7 +92,8 @@ def lead_choices(station: Station) -> QuerySet[Staff]:
     """Supervisors in post who may lead an inspection at a station: assigned to it, or belonging to a region
     above it."""
     return (
-        Staff.objects.filter(kind=Kind.SUPERVISOR, status=StaffStatus.IN_POST)
+        Staff.objects.unscoped("supervisors who may lead an inspection at a station found in scope")
+        .filter(kind=Kind.SUPERVISOR, status=StaffStatus.IN_POST)
         .filter(
             Q(region_code__in=lead_region_codes(station))
             | Q(assignments__station=station, assignments__ended_on__isnull=True)

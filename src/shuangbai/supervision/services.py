@@ -221,9 +221,10 @@ def recommendation_done(
         _require(can_follow_up(actor, station))
     require_in_scope(actor, station)
     current = (
-        Recommendation.objects.select_for_update(of=("self",))
+        Recommendation.objects.held(recommendation)
+        .select_for_update(of=("self",))
         .select_related("inspection")  # no outer join: PostgreSQL cannot lock its nullable side
-        .get(pk=recommendation.pk)
+        .get()
     )
     if current.done_on is not None:
         who = f"由{current.done_by}" if current.done_by_id else ""

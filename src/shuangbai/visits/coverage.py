@@ -775,7 +775,8 @@ def missed_people(
 def last_home_visits(household_ids: list[int], on_or_before: date) -> dict[int, date]:
     """Each household's last home visit on or before a day: one grouped query for a page of the list."""
     rows = (
-        Visit.objects.filter(household_id__in=household_ids, is_home=True, visited_on__lte=on_or_before)
+        Visit.objects.unscoped("the households of people the caller listed in scope")
+        .filter(household_id__in=household_ids, is_home=True, visited_on__lte=on_or_before)
         .values("household_id")
         .annotate(last=Max("visited_on"))
         .order_by()

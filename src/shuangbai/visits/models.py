@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from shuangbai.core.crypto import EncryptedTextField
-from shuangbai.core.scoping import ScopedQuerySet
+from shuangbai.core.scoping import ScopedModel, ScopedQuerySet, child_of
 from shuangbai.core.validators import gps_constraint
 from shuangbai.core.versioning import VersionedModel
 from shuangbai.registry.models import FOLLOW_UP_LEVELS, RiskLevel
@@ -30,6 +30,7 @@ MAX_INTERVAL_DAYS = 366
 
 
 class FollowUpLevelQuerySet(ScopedQuerySet):
+    guarded = False  # a city's schedule: settings everyone in the city reads, not records of people
     scope_region_field = "city_code"
     scope_station_field = None
 
@@ -115,7 +116,7 @@ class VisitQuerySet(ScopedQuerySet):
         return self.filter(is_home=True)
 
 
-class Visit(VersionedModel):
+class Visit(ScopedModel, VersionedModel):
     household = models.ForeignKey(
         "registry.Household", verbose_name="走访户", on_delete=models.PROTECT, related_name="visits"
     )
@@ -247,7 +248,7 @@ class VisitPerson(models.Model):
         return f"{self.visit_id}:{self.beneficiary_id}"
 
 
-class VisitRevision(models.Model):
+class VisitRevision(ScopedModel, models.Model):
     """The visit as it was before an amendment; the snapshot is encrypted as the visit's health fields are."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="revisions")
@@ -259,6 +260,8 @@ class VisitRevision(models.Model):
     changed_at = models.DateTimeField("修改时间", auto_now_add=True)
     reason = models.CharField("修改原因", max_length=200, blank=True)
 
+    objects = child_of("visit").as_manager()
+
     class Meta:
         verbose_name = "走访记录修改历史"
         verbose_name_plural = "走访记录修改历史"
@@ -269,7 +272,7 @@ class VisitRevision(models.Model):
         return f"{self.visit_id} v{self.version}"
 
 
-class VisitPhoto(models.Model):
+class VisitPhoto(ScopedModel, models.Model):
     """A photo re-encoded without its metadata, stored encrypted under the instance folder."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
@@ -278,6 +281,8 @@ class VisitPhoto(models.Model):
     height = models.PositiveIntegerField()
     size = models.PositiveIntegerField("大小（字节）")
     caption = models.CharField("说明", max_length=100, blank=True)
+
+    objects = child_of("visit").as_manager()
 
     class Meta:
         verbose_name = "走访照片"
@@ -295,7 +300,7 @@ class FollowUpQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class FollowUp(models.Model):
+class FollowUp(ScopedModel, models.Model):
     """Summary: each household's last home visit, the date the follow-up schedule counts from. Kept by the
     visit services (`follow_up_refresh`), rebuilt whole by `follow_up_rebuild`, and tested equal to the
     visits themselves. A household without a row has never been visited at home."""
@@ -322,7 +327,7 @@ class VisitMonthQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
-class VisitMonth(models.Model):
+class VisitMonth(ScopedModel, models.Model):
     """Summary: a household's visits in one calendar month (how many, how many at home, the first and last
     home-visit day). Coverage over whole months asks it which households were visited, as one set, instead of
     asking the visits person by person. Kept by the visit services with `FollowUp`, rebuilt by

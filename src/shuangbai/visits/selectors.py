@@ -224,9 +224,12 @@ def visit_form_choices(household: Household, visit: Visit | None = None):
     those already named on it, who may have left since) and the members."""
     from shuangbai.staff.models import Staff
 
-    staff = Staff.objects.filter(Q(status="in_post", station_id=household.station_id))
-    if visit is not None:
-        staff = Staff.objects.filter(
+    # the household was found in scope; who worked on its visit stays named even after moving on
+    staff = Staff.objects.unscoped("the staff of a household's station, and those named on its visit")
+    if visit is None:
+        staff = staff.filter(Q(status="in_post", station_id=household.station_id))
+    else:
+        staff = staff.filter(
             Q(status="in_post", station_id=household.station_id) | Q(pk__in=visit.workers.values("pk"))
         )
     staff = staff.order_by("position", "name")
@@ -259,12 +262,13 @@ def health_watch(user: User, *, station: Station | None = None) -> QuerySet[Bene
 
 
 def visits_by_id(ids: list[int]) -> dict[int, Visit]:
-    return {v.pk: v for v in Visit.objects.filter(pk__in=[i for i in ids if i])}
+    visits = Visit.objects.unscoped("the last visits of people the caller listed in scope")
+    return {v.pk: v for v in visits.filter(pk__in=[i for i in ids if i])}
 
 
 def get_photo_for_user(user: User, pk: int) -> VisitPhoto:
     """A photo is seen by whoever may see its visit."""
-    photo = VisitPhoto.objects.filter(pk=pk, visit__in=Visit.objects.visible_to(user)).first()
+    photo = VisitPhoto.objects.visible_to(user).filter(pk=pk).first()
     if photo is None:
         raise Http404
     return photo

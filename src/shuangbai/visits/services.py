@@ -19,6 +19,7 @@ from django.utils import timezone
 from shuangbai.core.audit import audit_record, field_changes
 from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, Role, User
+from shuangbai.core.scoping import unscoped
 from shuangbai.core.versioning import STALE_MESSAGE
 from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, Household
@@ -45,6 +46,7 @@ from .models import (
 
 LATE_AFTER_DAYS = 30  # a visit dated further back than this is a late entry and needs a reason
 AUTHOR_EDIT_DAYS = 7  # the author corrects a visit within this many days; afterwards only the station head
+TOKEN_REASON = "a client token names one visit, whoever finds it"
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock a little ahead of the server's is not "the future"
 
 # What an amendment may change; the level change made at the visit is not among them (it has taken effect).
@@ -141,9 +143,9 @@ def visit_record(
     require_can_edit(actor)
     require_in_scope(actor, household)
     # one writer per household at a time: its summaries are recomputed from its visits below
-    Household.objects.select_for_update().filter(pk=household.pk).exists()
+    Household.objects.held(household).select_for_update().exists()
     if client_token:
-        earlier = Visit.objects.filter(client_token=client_token).first()
+        earlier = Visit.objects.unscoped(TOKEN_REASON).filter(client_token=client_token).first()
         if earlier is not None:
             if actor is None or earlier.recorded_by_id != actor.pk:
                 raise PermissionDenied
@@ -210,7 +212,11 @@ def visit_record(
             visit.save()
     except IntegrityError:
         # The same form saved twice at once: the other save won; answer with its visit.
-        earlier = Visit.objects.filter(client_token=client_token).first() if client_token else None
+        earlier = (
+            Visit.objects.unscoped(TOKEN_REASON).filter(client_token=client_token).first()
+            if client_token
+            else None
+        )
         if earlier is None or actor is None or earlier.recorded_by_id != actor.pk:
             raise
         return earlier
@@ -282,12 +288,12 @@ def visit_amend(
         raise TypeError(f"visit_amend cannot change {sorted(unknown)}")
     if not reason.strip():
         raise ValidationError({"reason": "请填写修改原因。"})
-    locked = Visit.objects.select_for_update().filter(pk=visit.pk, version=version).first()
+    locked = Visit.objects.held(visit).select_for_update().filter(version=version).first()
     if locked is None:
         raise ValidationError(STALE_MESSAGE, code="stale")
     visit = locked
     household = visit.household
-    Household.objects.select_for_update().filter(pk=household.pk).exists()
+    Household.objects.held(household).select_for_update().exists()
     minute = lambda at: at.replace(second=0, microsecond=0)  # noqa: E731  (the form gives hours and minutes)
     if "visited_at" in changes and minute(changes["visited_at"]) == minute(visit.visited_at):
         del changes["visited_at"]
@@ -360,10 +366,11 @@ def follow_up_refresh(household: Household, *, months: Iterable[date] | None = N
     """Bring one household's summaries (last home visit, visits per month) in line with its visits; called
     after every change to them, with the days whose months changed (all months when not given)."""
     last = household.visits.home().aggregate(last=Max("visited_on"))["last"]
+    summary = FollowUp.objects.unscoped("a held household's own summary")
     if last is None:
-        FollowUp.objects.filter(household=household).delete()
+        summary.filter(household=household).delete()
     else:
-        FollowUp.objects.update_or_create(
+        summary.update_or_create(
             household=household,
             defaults={
                 "station_id": household.station_id,
@@ -371,7 +378,8 @@ def follow_up_refresh(household: Household, *, months: Iterable[date] | None = N
                 "last_home_visit_on": last,
             },
         )
-    rows, visits = VisitMonth.objects.filter(household=household), Visit.objects.filter(household=household)
+    rows = VisitMonth.objects.unscoped("a held household's own summary").filter(household=household)
+    visits = household.visits.all()
     if months is not None:
         firsts = sorted({day.replace(day=1) for day in months})
         rows = rows.filter(month__in=firsts)
@@ -400,6 +408,7 @@ def _visit_months(rows) -> list[VisitMonth]:
 
 
 @transaction.atomic
+@unscoped("the summaries are rebuilt from every visit of the region")
 def follow_up_rebuild(region_prefix: str = "") -> int:
     """Both summaries rebuilt from the visits, for a region or everything (after a bulk load). The month rows
     are written by one INSERT ... SELECT, so a province's year of visits never passes through Python.

@@ -95,7 +95,11 @@ class Command(BaseCommand):
         self.stdout.write(f"已归档：{bulletin}（编号 {bulletin.pk}）")
 
     def _export(self, options) -> None:
-        bulletin = Bulletin.objects.filter(pk=options["id"]).first()
+        bulletin = (
+            Bulletin.objects.unscoped("the server's own command line reads any issue")
+            .filter(pk=options["id"])
+            .first()
+        )
         if bulletin is None:
             raise CommandError(f"找不到编号为 {options['id']} 的简报。")
         data = render_docx(compose.compose(bulletin))

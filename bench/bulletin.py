@@ -221,6 +221,7 @@ def compose_from_records(articles: int, photos: int):
         bulletin_create,
         table_article_create,
     )
+    from shuangbai.core.models import system_actor
     from shuangbai.regions.models import Region
     from shuangbai.regions.services import read_region_csv, regions_load
     from shuangbai.stations.services import station_create
@@ -230,11 +231,11 @@ def compose_from_records(articles: int, photos: int):
     )
     city = "445300000000"
     stations = [
-        station_create(actor=None, town=Region.objects.get(name=name, level="town"), status="operating",
+        station_create(actor=system_actor(), town=Region.objects.get(name=name, level="town"), status="operating",
                        opened_on=day(2021, 7, 1))
         for name in ("河口街道", "素龙街道")
     ]  # fmt: skip
-    issue = bulletin_create(actor=None, city_code=city, year=2023, sequence=2, issued_on=day(2023, 2, 20),
+    issue = bulletin_create(actor=system_actor(), city_code=city, year=2023, sequence=2, issued_on=day(2023, 2, 20),
                             sent_to="市直有关单位", copied_to="省民政厅")  # fmt: skip
     media_root = Path(settings.MEDIA_ROOT)
     paths = make_photos(media_root, photos)
@@ -243,11 +244,11 @@ def compose_from_records(articles: int, photos: int):
     for i in range(articles):
         town = TOWNS[i % len(TOWNS)]
         if i < 10:
-            activity = activity_record(actor=None, station=stations[i % 2], title=f"元宵活动{i + 1}",
+            activity = activity_record(actor=system_actor(), station=stations[i % 2], title=f"元宵活动{i + 1}",
                                        theme="festival", held_on=day(2023, 2, 1 + i), place="社工站", participants=30 + i,
                                        segments=["猜灯谜", "包汤圆"], narrative=PARAGRAPHS[3].format(town=town))  # fmt: skip
             article = article_from_source(
-                actor=None, kind="activity", pk=activity.pk, city_code=city, bulletin=issue
+                actor=system_actor(), kind="activity", pk=activity.pk, city_code=city, bulletin=issue
             )
         else:
             values = {
@@ -257,7 +258,7 @@ def compose_from_records(articles: int, photos: int):
                 "m": 2700 + 10 * i,
                 "k": 16 + i % 9,
             }
-            article = article_create(actor=None, city_code=city, section=keys[i * 3 // articles],
+            article = article_create(actor=system_actor(), city_code=city, section=keys[i * 3 // articles],
                                      title=f"{town}社工站开展岁末年初困难群众关爱走访活动（{i + 1}）",
                                      body="\n".join(t.format(**values) for t in PARAGRAPHS), bulletin=issue,
                                      byline=f"（{town}社工站供稿）")  # fmt: skip
@@ -266,8 +267,8 @@ def compose_from_records(articles: int, photos: int):
         ArticlePhoto.objects.create(
             article=article, path=path, width=1600, height=1200, caption="社工入户走访"
         )
-    table_article_create(actor=None, bulletin=issue, as_of=day(2023, 2, 10))
-    article_create(actor=None, city_code=city, section="city", title="春节慰问情况统计表", bulletin=issue,
+    table_article_create(actor=system_actor(), bulletin=issue, as_of=day(2023, 2, 10))
+    article_create(actor=system_actor(), city_code=city, section="city", title="春节慰问情况统计表", bulletin=issue,
                    table_kind="fixed", table_data={"tables": [asdict(small_table())]})  # fmt: skip
     return issue
 

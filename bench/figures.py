@@ -54,6 +54,7 @@ def child(args: argparse.Namespace) -> None:
 
     from shuangbai.assistance.models import HandOut, Holding
     from shuangbai.assistance.services import batch_receive, stock_of
+    from shuangbai.core.models import system_actor  # noqa: E402  (after setup)
     from shuangbai.core.scoping import code_range
     from shuangbai.core.services import user_create
     from shuangbai.regions.models import Region
@@ -109,7 +110,7 @@ def child(args: argparse.Namespace) -> None:
         code=max(sorted(by_county), key=lambda prefix: by_county[prefix]).ljust(12, "0")
     )
     start, end = AS_OF - timedelta(days=VISIT_DAYS - 1), AS_OF
-    county_user = user_create(actor=None, username="bench-county", password=None, role="county",
+    county_user = user_create(actor=system_actor(), username="bench-county", password=None, role="county",
                               scope_code=county.code, display_name="基准县用户")  # fmt: skip
     client = Client()
     client.force_login(county_user)
@@ -157,7 +158,7 @@ def child(args: argparse.Namespace) -> None:
     holding = max(sorted(stocks, key=lambda h: h.pk), key=stocks.get)
     topped_up = ""
     if stocks[holding] < need:  # a small build: a batch received by the station itself, enough for the run
-        batch = batch_receive(actor=None, holder=holding.station, item="健康包", unit="份", quantity=need,
+        batch = batch_receive(actor=system_actor(), holder=holding.station, item="健康包", unit="份", quantity=need,
                               party="government", received_on=AS_OF, donor="基准测试")  # fmt: skip
         holding = Holding.objects.select_related("batch", "station").get(batch=batch)
         stocks[holding] = need
@@ -170,7 +171,7 @@ def child(args: argparse.Namespace) -> None:
     )
     assert len(people) == posts, f"station {station} has fewer than {posts} people in register"
     worker = Staff.objects.filter(station=station).order_by("id").first()
-    worker_user = user_create(actor=None, username="bench-worker", password=None, role="worker",
+    worker_user = user_create(actor=system_actor(), username="bench-worker", password=None, role="worker",
                               scope_code=station.region_code, display_name="基准社工")  # fmt: skip
     client = Client()
     client.force_login(worker_user)

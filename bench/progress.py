@@ -45,6 +45,7 @@ def child(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.test import Client
 
+    from shuangbai.core.models import system_actor  # noqa: E402  (after setup)
     from shuangbai.core.services import user_create
     from shuangbai.stations.models import Station
     from shuangbai.synth import synth_build
@@ -64,9 +65,9 @@ def child(args: argparse.Namespace) -> None:
     by_city = Counter(code[:4] for code in Station.objects.values_list("region_code", flat=True))
     city = max(sorted(by_city), key=lambda prefix: by_city[prefix]).ljust(12, "0")
     users = {
-        "province": user_create(actor=None, username="bench-province", password=None, role="province",
+        "province": user_create(actor=system_actor(), username="bench-province", password=None, role="province",
                                 scope_code="440000000000", display_name="基准省用户"),
-        "city": user_create(actor=None, username="bench-city", password=None, role="city", scope_code=city,
+        "city": user_create(actor=system_actor(), username="bench-city", password=None, role="city", scope_code=city,
                             display_name="基准市用户"),
     }  # fmt: skip
     pages = [

@@ -905,7 +905,6 @@ def child(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
-
     from collections import Counter
 
     from django.core.management import call_command
@@ -914,6 +913,7 @@ def child(args: argparse.Namespace) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from shuangbai.core.models import system_actor  # noqa: E402  (after setup)
     from shuangbai.core.scoping import code_range
     from shuangbai.core.services import user_create
     from shuangbai.regions.models import Region
@@ -955,7 +955,7 @@ def child(args: argparse.Namespace) -> None:
     )
     station = Station.objects.get(pk=biggest["station_id"])
     city_user = user_create(
-        actor=None,
+        actor=system_actor(),
         username="bench-city",
         password=None,
         role="city",
@@ -963,7 +963,7 @@ def child(args: argparse.Namespace) -> None:
         display_name="基准市用户",
     )
     worker_user = user_create(
-        actor=None,
+        actor=system_actor(),
         username="bench-worker",
         password=None,
         role="worker",
@@ -1067,7 +1067,7 @@ def child(args: argparse.Namespace) -> None:
     import_into = ""
     if args.import_rows > 0:
         county_user = user_create(
-            actor=None,
+            actor=system_actor(),
             username="bench-county",
             password=None,
             role="county",

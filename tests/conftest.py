@@ -18,7 +18,7 @@ from importlib import resources
 import pytest
 
 from shuangbai.core.idnumber import check_char
-from shuangbai.core.models import Role, User
+from shuangbai.core.models import Role, User, system_actor
 from shuangbai.core.scoping import guarded, unscoped
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
@@ -99,13 +99,13 @@ class World:
 
 def _station(town_code: str, village_code: str | None, letter: str, world: World) -> None:
     town = Region.objects.get(code=town_code)
-    station = station_create(actor=None, town=town, status="operating", opened_on=date(2021, 7, 1))
+    station = station_create(actor=system_actor(), town=town, status="operating", opened_on=date(2021, 7, 1))
     village = Region.objects.get(code=village_code) if village_code else None
     point = point_create(
-        actor=None, station=station, village=village, name=f"{letter.upper()}点", status="operating"
+        actor=system_actor(), station=station, village=village, name=f"{letter.upper()}点", status="operating"
     )
     staff = staff_create(
-        actor=None,
+        actor=system_actor(),
         name=f"社工{letter.upper()}",
         gender="F",
         phone=f"1380000000{ord(letter) - 96}",
@@ -115,7 +115,7 @@ def _station(town_code: str, village_code: str | None, letter: str, world: World
         position=Position.WORKER,
     )
     household = household_register(
-        actor=None,
+        actor=system_actor(),
         village=Region.objects.get(code=BENEFICIARY_VILLAGES[letter]),
         address=f"{letter.upper()}巷1号",
         head={
@@ -133,7 +133,7 @@ def _station(town_code: str, village_code: str | None, letter: str, world: World
 
 def _user(username: str, role: str, scope: str, staff=None) -> User:
     return user_create(
-        actor=None,
+        actor=system_actor(),
         username=username,
         password=PASSWORD,
         role=role,
@@ -161,7 +161,7 @@ def world(db) -> World:
     _station("440103001000", None, "d", w)
     _station("450102001000", None, "e", w)
     w.head_staff = staff_create(
-        actor=None,
+        actor=system_actor(),
         name="站长甲",
         gender="M",
         hired_on=date(2021, 7, 1),

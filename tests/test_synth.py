@@ -27,13 +27,13 @@ from shuangbai.assistance.services import hand_out, stock_of
 from shuangbai.cases.models import Agency, Case, CaseNote, Goal, Referral, ReferralStep
 from shuangbai.core import idnumber
 from shuangbai.core.crypto import lookup_hash
-from shuangbai.core.models import User
+from shuangbai.core.models import User, system_actor
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Category, Household
 from shuangbai.registry.services import household_register
 from shuangbai.staff.models import Assignment, Staff, Training
 from shuangbai.stations.models import EquipmentRecord, Point, ProgressReport, Station
-from shuangbai.synth import AS_OF, SYNTH_USERNAME, VISIT_DAYS, SynthError, synth_build, synth_counts
+from shuangbai.synth import AS_OF, VISIT_DAYS, SynthError, synth_build, synth_counts
 from shuangbai.visits.models import DEFAULT_LEVELS, FollowUp, Visit, VisitWorker
 from shuangbai.visits.selectors import due_households
 from shuangbai.visits.services import follow_up_rebuild, visit_record
@@ -259,13 +259,13 @@ class TestABuild:
         assert set(visits.values_list("health", "mental_notes").distinct()) == {("", "")}
         assert set(visits.values_list("version", flat=True).distinct()) == {1}
 
-    def test_each_visit_has_one_worker_of_its_station_and_the_synth_recorder(self, built, db):
+    def test_each_visit_has_one_worker_of_its_station_and_the_system_recorder(self, built, db):
         assert VisitWorker.objects.count() == built["visit_workers"] == built["visits"]
         per_visit = Counter(VisitWorker.objects.values_list("visit_id", flat=True).order_by())
         assert set(per_visit.values()) == {1}
         assert not VisitWorker.objects.exclude(staff__station=F("visit__station")).exists()
-        recorder = User.objects.get(username=SYNTH_USERNAME)
-        assert not recorder.is_active and not recorder.has_usable_password()
+        recorder = User.objects.get(username="system")
+        assert recorder.role == "system" and not recorder.has_usable_password()
         assert set(Visit.objects.values_list("recorded_by", flat=True).distinct()) == {recorder.pk}
 
     def test_home_visits_follow_each_households_level(self, built, db):
@@ -429,7 +429,7 @@ class TestABuild:
             .order_by("id")
             .first()
         )
-        given = hand_out(actor=None, holding=holding, beneficiary=person, handed_on=AS_OF)
+        given = hand_out(actor=system_actor(), holding=holding, beneficiary=person, handed_on=AS_OF)
         assert given.pk == HandOut.objects.order_by("-pk").values_list("pk", flat=True).first()
         assert stock_of(holding) == left - 1
 
@@ -437,7 +437,7 @@ class TestABuild:
         """The build hands out ids itself; the sequences must have moved past them (PostgreSQL)."""
         village = Region.objects.filter(level="village").order_by("code").first()
         household = household_register(
-            actor=None,
+            actor=system_actor(),
             village=village,
             head={
                 "name": "新登记",

@@ -31,7 +31,7 @@ from shuangbai.activities import demo as activities_demo
 from shuangbai.assistance import demo as assistance_demo
 from shuangbai.bulletins import demo as bulletins_demo
 from shuangbai.cases import demo as cases_demo
-from shuangbai.core.models import Role, User
+from shuangbai.core.models import Role, User, system_actor
 from shuangbai.core.scoping import unscoped
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
@@ -234,7 +234,7 @@ def _villages(town: Region, count: int, *, after: int = 0) -> list[Region]:
 
 
 def _hire(
-    actor: User | None,
+    actor: User,
     names: _Names,
     station: Station,
     *,
@@ -255,7 +255,7 @@ def _hire(
     )
 
 
-def _build_county(actor: User | None, plan: CountyPlan, names: _Names) -> None:
+def _build_county(actor: User, plan: CountyPlan, names: _Names) -> None:
     towns = list(Region.objects.filter(parent__code=plan.code, level="town").order_by("code"))
     built = {"planned_year": OPENED.year, "built_on": OPENED, "office_secured_on": OPENED}
     stations = [
@@ -368,7 +368,7 @@ class _Registrar:
             if household is None:
                 details.pop("relation")
                 household = household_register(
-                    actor=None,
+                    actor=system_actor(),
                     village=village,
                     head=details,
                     address=f"{village.name}{self.rng.randrange(1, 200)}号",
@@ -376,11 +376,13 @@ class _Registrar:
                 )
                 records.append((household.members.get(), status))
             else:
-                records.append((beneficiary_register(actor=None, household=household, **details), status))
+                records.append(
+                    (beneficiary_register(actor=system_actor(), household=household, **details), status)
+                )
         for beneficiary, (standing, reason, on_date) in records:
             if standing == "exited":
                 beneficiary_exit(
-                    actor=None,
+                    actor=system_actor(),
                     beneficiary=beneficiary,
                     version=beneficiary.version,
                     reason=reason,
@@ -661,7 +663,7 @@ def _build_visits() -> None:
             at = min(at, timezone.now())
             kind = "home" if last or rng.random() < 0.88 else rng.choice(["phone", "group"])
             visit_record(
-                actor=None,
+                actor=system_actor(),
                 household=household,
                 visited_at=at,
                 workers=rng.sample(workers, k=min(len(workers), rng.choice([1, 1, 2]))),
@@ -708,7 +710,7 @@ def _create_logins(password: str) -> list[tuple[str, str, str]]:
                 staff = staff or station.staff.in_post().filter(position=position).order_by("id").first()
                 display_name = staff.name
             user = user_create(
-                actor=None,
+                actor=system_actor(),
                 username=username,
                 password=password,
                 role=role,
@@ -728,13 +730,14 @@ def _create_logins(password: str) -> list[tuple[str, str, str]]:
 @unscoped("the demo loader builds the whole Yunfu demo")
 def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
     """Load the Yunfu demo into the current database (idempotent); return (login, role, scope) rows."""
+    actor = system_actor()
     _load_regions()
     names = _Names(random.Random(20210809))
     if not Station.objects.filter(region_code__startswith="4453").exists():
         for plan in PLAN:
-            _build_county(None, plan, names)
-        construction.load_construction(None)
-        load_demo_trainings(None)
+            _build_county(actor, plan, names)
+        construction.load_construction(actor)
+        load_demo_trainings(actor)
     if not Household.objects.filter(region_code__startswith="4453").exists():
         seed_categories(Category)  # normally there from the migration; gone if the database was flushed
         _build_registry()
@@ -745,14 +748,16 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
     # After the registry and visits, so that their draws are those of the 2021 sites.
     if not Point.objects.filter(region_code__startswith="445303", planned_year=2022).exists():
         construction.load_yunan_2022(
-            None,
+            actor,
             villages=_villages,
-            hire=lambda station, point, hired_on: _hire(None, names, station, point=point, hired_on=hired_on),
+            hire=lambda station, point, hired_on: _hire(
+                actor, names, station, point=point, hired_on=hired_on
+            ),
         )
-    supervision_demo.load_demo(None)
-    load_demo_recruitment(None)
-    cases_demo.load_demo(None)
-    activities_demo.load_demo(None)
-    assistance_demo.load_demo(None)
-    bulletins_demo.load_demo(None)  # last: it is composed from the records above
+    supervision_demo.load_demo(actor)
+    load_demo_recruitment(actor)
+    cases_demo.load_demo(actor)
+    activities_demo.load_demo(actor)
+    assistance_demo.load_demo(actor)
+    bulletins_demo.load_demo(actor)  # last: it is composed from the records above
     return _create_logins(password or demo_password())

@@ -58,7 +58,7 @@ from django.utils import timezone
 
 from shuangbai.core import idnumber
 from shuangbai.core.crypto import lookup_hash
-from shuangbai.core.models import Role, User
+from shuangbai.core.models import system_actor
 from shuangbai.core.scoping import unscoped
 from shuangbai.regions.models import Level, Region
 from shuangbai.regions.services import RegionRow, regions_load
@@ -1025,7 +1025,6 @@ EXTRA_SHARE = 0.06  # after a home visit, the chance of one other contact before
 POINT_WORKER_SHARE = 0.8  # a visit made by the worker of the household's point, where it has one
 HAZARD_SHARE = 0.05  # home visits finding a safety hazard
 NEED_SHARE = 0.12  # home visits finding a need (one, sometimes two)
-SYNTH_USERNAME = "synth"  # the account the synthetic visits are recorded by
 
 
 def _weighted(choices: list[tuple[str, int]]) -> list[str]:
@@ -1055,23 +1054,6 @@ MENTAL_STATES = _weighted(
         (MentalState.CONCERN, 1),
     ]
 )
-
-
-def _synth_user() -> User:
-    """The one account the synthetic visits are recorded by (reused if there): inactive, without a password, a
-    read-only viewer of the province; nobody logs in as it."""
-    user = User.objects.filter(username=SYNTH_USERNAME).first()
-    if user is None:
-        user = User(
-            username=SYNTH_USERNAME,
-            role=Role.VIEWER,
-            scope_region=Region.objects.get(code=PROVINCE_CODE),
-            display_name="合成数据",
-            is_active=False,
-        )
-        user.set_unusable_password()
-        user.save()
-    return user
 
 
 def _build_visits(
@@ -2024,7 +2006,7 @@ def _build(scale: float, seed: int, *, people: bool = True) -> dict:
     )
     people_done = time.perf_counter()
 
-    recorded_by = _synth_user().pk
+    recorded_by = system_actor().pk  # the synthetic visits are recorded by the system account
     with _bulk_load(Visit, VisitWorker):
         visits, visit_workers = _build_visits(rng, plans, staff, recorded_by)
     follow_ups = follow_up_rebuild()

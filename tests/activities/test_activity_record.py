@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shuangbai.activities.models import Activity, ActivityPerson, ActivityVolunteer
 from shuangbai.activities.services import activity_update, parse_materials
-from shuangbai.core.models import AuditEntry
+from shuangbai.core.models import AuditEntry, system_actor
 
 from .conftest import jpeg
 
@@ -98,7 +98,7 @@ def test_a_future_day_and_an_end_before_the_start_are_refused(world, record):
 def test_a_volunteer_of_another_town_and_bad_hours_are_refused(world, record, volunteer):
     from shuangbai.activities.services import volunteer_create
 
-    elsewhere = volunteer_create(actor=None, station=world.station_b, name="外镇志愿者")
+    elsewhere = volunteer_create(actor=system_actor(), station=world.station_b, name="外镇志愿者")
     with pytest.raises(ValidationError) as excinfo:
         record(volunteers=[(elsewhere, 2)])
     assert "不属于" in _errors(excinfo)["volunteers"][0]

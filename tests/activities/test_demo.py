@@ -7,11 +7,12 @@ from datetime import date
 
 from shuangbai.activities.demo import load_demo
 from shuangbai.activities.models import Activity, Partner
+from shuangbai.core.models import system_actor
 
 
 def test_the_demo_records_the_seed_activities_once(world):
-    assert load_demo() == 3
-    assert load_demo() == 0
+    assert load_demo(system_actor()) == 3
+    assert load_demo(system_actor()) == 0
     by_town = {a.station.town.name: a for a in Activity.objects.select_related("station__town")}
     assert set(by_town) == {"素龙街道", "罗城街道", "高峰街道"}
     luocheng = by_town["罗城街道"]

@@ -14,6 +14,7 @@ from shuangbai.activities.services import (
     volunteer_create,
     volunteer_service_record,
 )
+from shuangbai.core.models import system_actor
 from shuangbai.core.scoping import code_range
 from shuangbai.regions.models import Region
 from shuangbai.registry.timeline import timeline
@@ -50,21 +51,25 @@ def _figures(code: str, start: date, end: date) -> dict:
 def test_the_figures_count_activities_people_volunteers_hours_and_partners(world, record):
     assert activity_figures in FIGURES_SOURCES
     today = timezone.localdate()
-    partner = partner_create(actor=None, station=world.station_a, name="素龙街道妇联", kind="government")
-    a1 = volunteer_create(actor=None, station=world.station_a, name="甲")
-    a2 = volunteer_create(actor=None, station=world.station_a, name="乙")
-    b1 = volunteer_create(actor=None, station=world.station_b, name="丙")
+    partner = partner_create(
+        actor=system_actor(), station=world.station_a, name="素龙街道妇联", kind="government"
+    )
+    a1 = volunteer_create(actor=system_actor(), station=world.station_a, name="甲")
+    a2 = volunteer_create(actor=system_actor(), station=world.station_a, name="乙")
+    b1 = volunteer_create(actor=system_actor(), station=world.station_b, name="丙")
     record(
         participants=300, people=[world.beneficiary_a], volunteers=[(a1, 3), (a2, "1.5")], partners=[partner]
     )
     record(participants=20, people=[world.beneficiary_a], volunteers=[(a1, 2)], partners=[partner])
     activity_record(
-        actor=None, station=world.station_b, title="闹元宵", theme="festival", held_on=today, place="柑园社区",
+        actor=system_actor(), station=world.station_b, title="闹元宵", theme="festival", held_on=today, place="柑园社区",
         participants=45, people=[world.beneficiary_b], volunteers=[(b1, 2)],
     )  # fmt: skip
-    volunteer_service_record(actor=None, volunteer=a2, served_on=today, hours=4, description="协助入户走访")
+    volunteer_service_record(
+        actor=system_actor(), volunteer=a2, served_on=today, hours=4, description="协助入户走访"
+    )
     activity_record(
-        actor=None, station=world.station_c, title="亲子活动", theme="children", held_on=today, place="高峰",
+        actor=system_actor(), station=world.station_c, title="亲子活动", theme="children", held_on=today, place="高峰",
         participants=7,
     )  # fmt: skip
 

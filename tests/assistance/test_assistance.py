@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from shuangbai.assistance.hooks import assistance_figures
 from shuangbai.assistance.models import AssistanceStep
 from shuangbai.assistance.services import assistance_advance, assistance_create
+from shuangbai.core.models import system_actor
 from shuangbai.core.scoping import code_range
 from shuangbai.registry.models import Beneficiary
 from shuangbai.registry.services import beneficiary_register
@@ -117,7 +118,7 @@ def test_start_and_dates_are_checked(world, kinds):
 
 def test_figures_count_people_and_households_that_reached_applying(world, kinds):
     spouse = beneficiary_register(
-        actor=None,
+        actor=system_actor(),
         household=world.household_a,
         name="对象A妻",
         gender="F",

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from shuangbai.assistance.models import HandOut, Holding
 from shuangbai.assistance.services import hand_out, stock_of
+from shuangbai.core.models import system_actor
 from shuangbai.registry.models import Beneficiary
 
 from .conftest import day
@@ -40,7 +41,7 @@ def _second_person(world) -> Beneficiary:
     from shuangbai.registry.services import beneficiary_register
 
     return beneficiary_register(
-        actor=None,
+        actor=system_actor(),
         household=world.household_a,
         name="对象A2",
         gender="F",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from shuangbai.assistance.models import Holding
 from shuangbai.assistance.selectors import batch_tree
 from shuangbai.assistance.services import allocate, goods_return, hand_out, stock_of
+from shuangbai.core.models import system_actor
 
 from .conftest import day
 
@@ -93,8 +94,10 @@ def test_goods_move_only_down_the_tree_and_from_one_parent(world, chain):
 
     with pytest.raises(ValidationError, match="不在罗定市民政局的下级范围内"):
         allocate(actor=world.county, source=chain.county, target=world.station_c, quantity=1, on=day())
-    with pytest.raises(ValidationError, match="社工站不能再向下调拨"):
+    with pytest.raises(PermissionDenied):  # only a bureau allocates, from a city's or county's holding
         allocate(actor=world.worker_a, source=chain.station_a, target=world.station_a, quantity=1, on=day())
+    with pytest.raises(ValidationError, match="社工站不能再向下调拨"):
+        allocate(actor=system_actor(), source=chain.station_a, target=world.station_a, quantity=1, on=day())
     with pytest.raises(
         ValidationError, match="上级另一单位调拨"
     ):  # station A's packs come through the county
@@ -107,8 +110,10 @@ def test_goods_move_only_down_the_tree_and_from_one_parent(world, chain):
             quantity=1,
             on=day(),
         )
-    with pytest.raises(ValidationError, match="须先调拨到社工站"):
+    with pytest.raises(PermissionDenied):  # a county bureau hands nothing out itself
         hand_out(actor=world.county, holding=chain.county, beneficiary=world.beneficiary_a, handed_on=day())
+    with pytest.raises(ValidationError, match="须先调拨到社工站"):
+        hand_out(actor=system_actor(), holding=chain.county, beneficiary=world.beneficiary_a, handed_on=day())
     with pytest.raises(ValidationError, match="没有可退回的上级"):
         goods_return(actor=world.city, holding=chain.city, quantity=1, on=day(), reason="x")
 

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from shuangbai.activities.services import activity_record
 from shuangbai.bulletins.models import Article, Bulletin
 from shuangbai.bulletins.services import bulletin_create
+from shuangbai.core.models import system_actor
 
 from .conftest import PHONE
 from .test_org_browser import assert_assets_loaded, assert_no_horizontal_scroll
@@ -43,7 +44,7 @@ def test_a_worker_sends_in_an_article_from_a_phone(page: Page, browser_world, lo
 def test_the_city_composes_previews_downloads_and_publishes(page: Page, browser_world, login, shot):
     world = browser_world
     activity_record(
-        actor=None,
+        actor=system_actor(),
         station=world.station_b,
         title="兔开心，庆元宵",
         theme="festival",
@@ -52,7 +53,7 @@ def test_the_city_composes_previews_downloads_and_publishes(page: Page, browser_
         participants=46,
     )
     issue = bulletin_create(
-        actor=None, city_code="445300000000", year=2023, sequence=3, issued_on=date(2023, 3, 15)
+        actor=system_actor(), city_code="445300000000", year=2023, sequence=3, issued_on=date(2023, 3, 15)
     )
 
     login("city")

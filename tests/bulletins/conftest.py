@@ -16,6 +16,7 @@ from shuangbai.bulletins.models import Bulletin
 from shuangbai.bulletins.services import bulletin_create
 from shuangbai.cases.models import Case
 from shuangbai.cases.services import case_open, case_set_exemplary
+from shuangbai.core.models import system_actor
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Beneficiary
 
@@ -39,9 +40,11 @@ def records(world) -> Records:
         registered_on=date(2021, 7, 1)
     )
     world.beneficiary_a.refresh_from_db()
-    library = partner_create(actor=None, name="罗定市新华书店", kind="enterprise", station=world.station_b)
+    library = partner_create(
+        actor=system_actor(), name="罗定市新华书店", kind="enterprise", station=world.station_b
+    )
     lantern = activity_record(
-        actor=None,
+        actor=system_actor(),
         station=world.station_b,
         title="兔开心，庆元宵",
         theme="festival",
@@ -53,7 +56,7 @@ def records(world) -> Records:
         narrative="经过这次活动，群众了解元宵节的意义。",
     )
     dumplings = activity_record(
-        actor=None,
+        actor=system_actor(),
         station=world.station_c,
         title="我们的节日·精神的家园",
         theme="festival",
@@ -77,7 +80,7 @@ def records(world) -> Records:
         version=case.version,
     )
     batch = batch_receive(
-        actor=None,
+        actor=system_actor(),
         holder=Region.objects.get(code=CITY),
         item="健康包",
         unit="份",
@@ -87,13 +90,18 @@ def records(world) -> Records:
         donor="云浮市民政局",
     )
     city_holding = Holding.objects.get(batch=batch, parent__isnull=True)
-    allocate(actor=None, source=city_holding, target=world.station_a, quantity=20, on=date(2023, 1, 12))
+    allocate(
+        actor=system_actor(), source=city_holding, target=world.station_a, quantity=20, on=date(2023, 1, 12)
+    )
     station_holding = Holding.objects.get(batch=batch, station=world.station_a)
     hand_out(
-        actor=None, holding=station_holding, beneficiary=world.beneficiary_a, handed_on=date(2023, 1, 17)
+        actor=system_actor(),
+        holding=station_holding,
+        beneficiary=world.beneficiary_a,
+        handed_on=date(2023, 1, 17),
     )
     hand_out(
-        actor=None,
+        actor=system_actor(),
         holding=station_holding,
         beneficiary=None,
         households=11,

@@ -20,7 +20,7 @@ from shuangbai.bulletins.services import (
     bulletin_publish,
 )
 from shuangbai.cases.services import case_unset_exemplary
-from shuangbai.core.models import Role
+from shuangbai.core.models import Role, system_actor
 from tests.conftest import _user
 
 from .conftest import CITY
@@ -124,7 +124,7 @@ def test_nothing_of_a_published_issue_can_be_changed(world, published):
 def test_a_published_article_page_shows_what_was_printed(world, records, published):
     issue, article = published
     lantern = records.lantern
-    activity_update(actor=None, activity=lantern, version=lantern.version, title=lantern.title, theme="festival",
+    activity_update(actor=system_actor(), activity=lantern, version=lantern.version, title=lantern.title, theme="festival",
                     held_on=lantern.held_on, place="柑园社区", participants=99)  # fmt: skip
     page = _client(world.viewer).get(article.get_absolute_url())
     text = page.content.decode()

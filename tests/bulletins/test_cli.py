@@ -13,6 +13,7 @@ from docx import Document as open_docx
 
 from shuangbai.bulletins.models import Bulletin
 from shuangbai.bulletins.services import article_create
+from shuangbai.core.models import system_actor
 
 from .conftest import CITY
 
@@ -95,7 +96,12 @@ def test_bad_input_is_refused_in_chinese(world, records, tmp_path):
         _run("export", "999", "-o", str(tmp_path / "x.docx"))
     # a draft exports as composed now
     article_create(
-        actor=None, city_code=CITY, section="city", title="草稿稿件", body="正文。", bulletin=records.bulletin
+        actor=system_actor(),
+        city_code=CITY,
+        section="city",
+        title="草稿稿件",
+        body="正文。",
+        bulletin=records.bulletin,
     )
     _run("export", str(records.bulletin.pk), "-o", str(tmp_path / "draft.docx"))
     assert "草稿稿件" in [p.text for p in open_docx(tmp_path / "draft.docx").paragraphs]

@@ -24,6 +24,7 @@ from shuangbai.bulletins.services import (
     bulletin_publish,
     table_article_create,
 )
+from shuangbai.core.models import system_actor
 
 from .conftest import CITY
 
@@ -143,7 +144,7 @@ def test_a_published_issue_does_not_change_when_its_activity_is_edited(world, re
     before = render_docx(compose.compose(issue))
     lantern = records.lantern
     activity_update(
-        actor=None,
+        actor=system_actor(),
         activity=lantern,
         version=lantern.version,
         title="兔开心，庆元宵",
@@ -176,7 +177,7 @@ def test_a_published_issue_does_not_change_when_its_activity_is_edited(world, re
 def test_a_draft_issue_follows_its_records_until_published(world, records, composed):
     lantern = records.lantern
     activity_update(
-        actor=None,
+        actor=system_actor(),
         activity=lantern,
         version=lantern.version,
         title="兔开心，庆元宵",

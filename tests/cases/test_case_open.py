@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from shuangbai.cases.models import Case
 from shuangbai.cases.services import case_open, case_open_for_new_person
-from shuangbai.core.models import AuditEntry
+from shuangbai.core.models import AuditEntry, system_actor
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Beneficiary, Category
 from shuangbai.registry.services import beneficiary_exit
@@ -67,7 +67,7 @@ def test_intake_is_checked(world, open_case):
 def test_an_exited_person_gets_no_case(world, open_case):
     person = world.beneficiary_a
     beneficiary_exit(
-        actor=None,
+        actor=system_actor(),
         beneficiary=person,
         version=person.version,
         reason="moved_out",

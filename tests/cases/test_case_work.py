@@ -137,7 +137,7 @@ def test_closing_before_the_last_note_is_refused(world, open_case):
 
 
 def test_a_supervisor_reviews_cases_of_assigned_stations_only(world, open_case):
-    case_a, case_c = open_case("a"), open_case("c", actor=None)
+    case_a, case_c = open_case("a"), open_case("c")
     review = review_add(
         actor=world.supervisor, case=case_a, reviewed_on=OPENED, comment="评估需补充家庭支持。"
     )

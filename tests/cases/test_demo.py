@@ -9,6 +9,7 @@ import pytest
 from shuangbai.cases.demo import load_demo
 from shuangbai.cases.models import Case
 from shuangbai.cases.services import check_de_identified
+from shuangbai.core.models import system_actor
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Category
 from shuangbai.registry.services import household_register
@@ -22,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 def _station_with_person(town_name: str, person: dict):
     town = Region.objects.get(name=town_name, code__startswith="4453")
-    station = station_create(actor=None, town=town, status="operating", opened_on=date(2021, 7, 1))
+    station = station_create(actor=system_actor(), town=town, status="operating", opened_on=date(2021, 7, 1))
     staff_create(
-        actor=None,
+        actor=system_actor(),
         name=f"{town_name}社工",
         gender="F",
         hired_on=date(2021, 7, 1),
@@ -40,7 +41,7 @@ def _station_with_person(town_name: str, person: dict):
         fictional=True,
     )
     household_register(
-        actor=None, village=village, address=f"{village.name}57号", phone="13700001111", head=person
+        actor=system_actor(), village=village, address=f"{village.name}57号", phone="13700001111", head=person
     )
     return station
 
@@ -71,7 +72,7 @@ def test_the_demo_records_xiao_q_s_referral_chain_xiao_chen_and_sulong_s_cases(w
         ("woman_in_hardship", "19850101", "072"),
     ):
         household_register(
-            actor=None,
+            actor=system_actor(),
             village=Region.objects.get(code="445381002201"),
             head={
                 "name": f"素龙{code}",
@@ -80,7 +81,7 @@ def test_the_demo_records_xiao_q_s_referral_chain_xiao_chen_and_sulong_s_cases(w
                 "registered_on": date(2022, 12, 1),
             },
         )
-    recorded = load_demo(None)
+    recorded = load_demo(system_actor())
     assert recorded == 4  # 小Q, 小陈, and at 素龙街道 (station A) an old person's closed case and a mother's
 
     xiao_q = Case.objects.get(station=guixu)
@@ -108,4 +109,4 @@ def test_the_demo_records_xiao_q_s_referral_chain_xiao_chen_and_sulong_s_cases(w
     sulong = Case.objects.filter(station=world.station_a)
     assert sorted(sulong.values_list("status", flat=True)) == ["closed", "open"]
     assert sulong.get(status="open").referrals.get().agency.name == "云浮市妇女联合会"
-    assert load_demo(None) == 0  # idempotent
+    assert load_demo(system_actor()) == 0  # idempotent

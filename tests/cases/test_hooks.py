@@ -73,7 +73,7 @@ def test_the_station_figures_count_cases_and_referrals(world, open_case, agencie
     )
     current = open_case("a")
     open_case("b")  # same county, another town
-    open_case("c", actor=None)  # another county
+    open_case("c")  # another county
     first = referral_create(
         actor=world.worker_a, case=current, agency=agencies["云浮市救助站"], purpose="x", referred_on=OPENED
     )

@@ -89,7 +89,7 @@ def test_the_case_page_shows_everything(world, open_case, agencies):
 
 
 def test_a_supervisor_reads_cases_of_assigned_stations_only_and_records_reviews(world, open_case):
-    case_b, case_c = open_case("b"), open_case("c", actor=None)
+    case_b, case_c = open_case("b"), open_case("c")
     client = _client(world.supervisor)
     page = client.get(case_b.get_absolute_url()).content.decode()
     assert "记录督导意见" in page and "记录本次服务" not in page
@@ -128,7 +128,7 @@ def test_the_list_does_not_grow_queries_with_cases(world, open_case):
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     open_case("b")
-    open_case("c", actor=None)
+    open_case("c")
     with CaptureQueriesContext(connection) as three:
         client.get(url)
     assert len(three) == len(one)

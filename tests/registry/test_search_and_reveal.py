@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from shuangbai.core.models import AuditEntry
+from shuangbai.core.models import AuditEntry, system_actor
 from shuangbai.registry.models import Beneficiary
 from tests.conftest import id_number
 from tests.registry.helpers import register
@@ -70,7 +70,7 @@ def test_a_worker_may_not_reveal_and_the_viewer_sees_no_person(client, world):
 
 def test_the_viewer_sees_counts_per_category_and_umbrella(client, world):
     register(
-        None,
+        system_actor(),
         "445302002201",
         "何伯",
         id_number=id_number("445302", "19450202", "313"),

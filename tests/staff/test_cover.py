@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from shuangbai.core.models import AuditEntry
+from shuangbai.core.models import AuditEntry, system_actor
 from shuangbai.staff.models import Assignment, Staff
 from shuangbai.staff.services import staff_cover_end, staff_cover_start, staff_leave, staff_move
 from shuangbai.stations.services import point_create, point_retire
@@ -14,11 +14,12 @@ from shuangbai.stations.services import point_create, point_retire
 
 @pytest.fixture
 def point_a2(world):
-    return point_create(actor=None, station=world.station_a, name="A2点", status="operating")
+    return point_create(actor=system_actor(), station=world.station_a, name="A2点", status="operating")
 
 
-def _cover(world, point, on=date(2021, 9, 1), staff=None):
-    return staff_cover_start(actor=world.county, staff=staff or world.staff_a, point=point, started_on=on)
+def _cover(world, point, on=date(2021, 9, 1), staff=None, actor=None):
+    actor = actor or world.county
+    return staff_cover_start(actor=actor, staff=staff or world.staff_a, point=point, started_on=on)
 
 
 def test_a_cover_opens_a_second_assignment_and_leaves_the_own_place_alone(world, point_a2):
@@ -55,7 +56,7 @@ def test_a_cover_that_makes_no_sense_is_refused(world, case, message):
     elif case == "twice":
         _cover(world, world.point_b)
     elif case == "retired":
-        point = point_create(actor=None, station=world.station_b, name="B2点", status="operating")
+        point = point_create(actor=system_actor(), station=world.station_b, name="B2点", status="operating")
         point_retire(
             actor=world.county, point=point, version=point.version, on_date=date(2021, 8, 1), reason="合并"
         )
@@ -66,7 +67,7 @@ def test_a_cover_that_makes_no_sense_is_refused(world, case, message):
         on = date(2021, 6, 1)
     before = Assignment.objects.filter(is_cover=True).count()
     with pytest.raises(ValidationError) as error:
-        _cover(world, point, on)
+        _cover(world, point, on, actor=world.city)  # the city reaches every county: the rule answers
     assert message in str(error.value)
     assert Assignment.objects.filter(is_cover=True).count() == before
 

@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import date
 from importlib import resources
 
+from shuangbai.core.models import system_actor
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import read_region_csv, regions_load
 from shuangbai.staff.demo import load_demo_trainings
@@ -35,11 +36,14 @@ def _places():
     for codes in TOWNS.values():
         for code in codes:
             station = station_create(
-                actor=None, town=Region.objects.get(code=code), status="operating", opened_on=date(2021, 7, 1)
+                actor=system_actor(),
+                town=Region.objects.get(code=code),
+                status="operating",
+                opened_on=date(2021, 7, 1),
             )
             for position in ("head", "worker"):
                 staff_create(
-                    actor=None,
+                    actor=system_actor(),
                     name=f"{station.name}{position}",
                     gender="F",
                     hired_on=date(2021, 7, 1),
@@ -50,7 +54,7 @@ def _places():
 
 def test_the_demo_trainings_give_the_tables_counts(db):
     _places()
-    assert load_demo_trainings(None) > 10
+    assert load_demo_trainings(system_actor()) > 10
     by_table = Training.objects.filter(
         held_on__year=2021, held_on__lte=date(2021, 8, 9), kind__in=TABLE_TRAINING_KINDS
     )
@@ -75,4 +79,4 @@ def test_the_demo_trainings_give_the_tables_counts(db):
     assert heads.attendees.count() == 10
     # Loading again adds nothing.
     total = Training.objects.count()
-    assert load_demo_trainings(None) == 0 and Training.objects.count() == total
+    assert load_demo_trainings(system_actor()) == 0 and Training.objects.count() == total

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from openpyxl import Workbook
 
-from shuangbai.core.models import AuditEntry
+from shuangbai.core.models import AuditEntry, system_actor
 from shuangbai.core.versioning import STALE_MESSAGE
 from shuangbai.regions.models import Region
 from shuangbai.staff.models import Applicant, Assignment, RecruitmentRound, Staff
@@ -562,8 +562,8 @@ def test_the_round_page_filters_and_keeps_its_query_count(world, django_assert_m
 
 
 def test_the_demo_gives_the_bulletins_figures_once(world):
-    assert load_demo_recruitment(None) == 2
-    assert load_demo_recruitment(None) == 0
+    assert load_demo_recruitment(system_actor()) == 2
+    assert load_demo_recruitment(system_actor()) == 0
     workers = RecruitmentRound.objects.get(kind="worker")
     supervisors = RecruitmentRound.objects.get(kind="supervisor")
     assert _figures(world.city, workers)[1][:2] == (123, 1817)

@@ -84,7 +84,7 @@ def test_a_station_training_takes_its_own_staff_only(world):
 
 def test_attendees_are_checked_as_placed_on_the_training_day(world):
     staff_move(
-        actor=world.county,
+        actor=world.city,  # station C is in another county of the city
         staff=world.staff_a,
         version=world.staff_a.version,
         station=world.station_c,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from importlib import resources
 
-from shuangbai.core.models import Role
+from shuangbai.core.models import Role, system_actor
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
@@ -38,7 +38,11 @@ def test_another_city_gets_its_own_table(db):
     regions_load([RegionRow(i, *row) for i, row in enumerate(SHANWEI, 2)], fictional=True)
     city = Region.objects.get(code="441500000000")
     actor = user_create(
-        actor=None, username="swcity", password="x-long-password-1", role=Role.CITY, scope_code=city.code
+        actor=system_actor(),
+        username="swcity",
+        password="x-long-password-1",
+        role=Role.CITY,
+        scope_code=city.code,
     )
     figures = CityFigures(
         as_of=date(2022, 3, 31),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from shuangbai.core.models import system_actor
 from shuangbai.regions.models import Region
 from shuangbai.staff.models import Kind, TrainingKind
 from shuangbai.staff.services import staff_create, staff_leave, supervisor_assign, training_record
@@ -65,24 +66,27 @@ def test_equipment_reads_the_checklist_in_force_and_only_sites_due(world):
 def test_staff_in_post_on_the_day(world):
     _built(world, world.station_a, world.station_b, world.point_a, world.point_b)
     supervisor = staff_create(
-        actor=None, name="督导甲", gender="F", hired_on=BUILT, kind=Kind.SUPERVISOR,
+        actor=system_actor(), name="督导甲", gender="F", hired_on=BUILT, kind=Kind.SUPERVISOR,
         region=Region.objects.get(code="445381000000"),
     )  # fmt: skip
     supervisor_assign(
-        actor=None, supervisor=supervisor, stations=[world.station_a, world.station_b], on_date=BUILT
+        actor=system_actor(),
+        supervisor=supervisor,
+        stations=[world.station_a, world.station_b],
+        on_date=BUILT,
     )
     day = date(2021, 9, 1)
     row, table = _luoding(day)
     # head_staff at station a; staff_a at point a, staff_b at point b; the supervisor holds no post
     assert (row.stations.staff, row.points.staff) == (1, 2)
     # staff_b leaves on 2021-09-30: in post that day, not the next
-    staff_leave(actor=None, staff=world.staff_b, version=world.staff_b.version, on_date=date(2021, 9, 30),
+    staff_leave(actor=system_actor(), staff=world.staff_b, version=world.staff_b.version, on_date=date(2021, 9, 30),
                 reason="辞职")  # fmt: skip
     assert _luoding(date(2021, 9, 30))[0].points.staff == 2
     assert _luoding(date(2021, 10, 1))[0].points.staff == 1
     # point b retired on 2021-10-15: still counted the day before, not from that day
     world.point_b.refresh_from_db()
-    point_retire(actor=None, point=world.point_b, version=world.point_b.version, on_date=date(2021, 10, 15),
+    point_retire(actor=system_actor(), point=world.point_b, version=world.point_b.version, on_date=date(2021, 10, 15),
                  reason="合并")  # fmt: skip
     assert _luoding(date(2021, 10, 14))[0].points.built == 2
     assert _luoding(date(2021, 10, 15))[0].points.built == 1

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, transaction
 from openpyxl import load_workbook
 
-from shuangbai.core.models import Role, User
+from shuangbai.core.models import Role, User, system_actor
 from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
@@ -56,7 +56,11 @@ def yunfu_records(django_db_setup, django_db_blocker):
         )
         city = Region.objects.get(code="445300000000")
         actor = user_create(
-            actor=None, username="yfcity", password="x-long-password-1", role=Role.CITY, scope_code=city.code
+            actor=system_actor(),
+            username="yfcity",
+            password="x-long-password-1",
+            role=Role.CITY,
+            scope_code=city.code,
         )
         sites = build_city(actor, city, YUNFU_2021)
         connection.check_constraints()  # PostgreSQL's deferred foreign keys, once here

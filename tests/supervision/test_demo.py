@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from shuangbai.core.models import system_actor
 from shuangbai.regions.models import Region
 from shuangbai.stations.services import station_create
 from shuangbai.supervision.demo import load_demo
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _station(name: str):
     town = Region.objects.get(name=name, code__startswith="4453")
-    return station_create(actor=None, town=town, status="operating", opened_on=date(2021, 7, 1))
+    return station_create(actor=system_actor(), town=town, status="operating", opened_on=date(2021, 7, 1))
 
 
 def test_the_demo_records_the_seed_inspections_and_skips_absent_stations(world):
@@ -44,7 +45,7 @@ def test_the_demo_records_the_seed_inspections_and_skips_absent_stations(world):
 
 def test_the_demo_scores_yunan_stations_on_the_items_the_bulletin_names(world):
     stations = [_station(name) for name in ("富林镇", "石城镇")]
-    load_demo(None)
+    load_demo(system_actor())
     for station in stations:
         inspection = Inspection.objects.get(station=station, visited_on__year=2023)
         assert inspection.team == "云安区民政局、市社工督导人员"

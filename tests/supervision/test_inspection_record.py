@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from shuangbai.core.models import AuditEntry
+from shuangbai.core.models import AuditEntry, system_actor
 from shuangbai.regions.models import Region
 from shuangbai.staff.models import Kind
 from shuangbai.staff.services import staff_create
@@ -99,7 +99,7 @@ def test_the_lead_must_be_a_supervisor_of_the_station(world, inspect):
         inspect(lead=world.staff_a)
     assert caught.value.message_dict == {"lead": ["社工A不是在岗督导，不能带队。"]}
     outsider = staff_create(
-        actor=None,
+        actor=system_actor(),
         name="广州督导",
         gender="F",
         hired_on=date(2021, 7, 1),

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from shuangbai.core.models import system_actor
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Category
 from shuangbai.registry.services import beneficiary_register, household_register
@@ -65,8 +66,12 @@ def person(world):
             "follow_up_level": level,
         }
         if household is not None:
-            return beneficiary_register(actor=None, household=household, relation="other", **details)
-        household = household_register(actor=None, village=Region.objects.get(code=village), head=details)
+            return beneficiary_register(
+                actor=system_actor(), household=household, relation="other", **details
+            )
+        household = household_register(
+            actor=system_actor(), village=Region.objects.get(code=village), head=details
+        )
         return household.members.get()
 
     return make

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from shuangbai.core.models import AuditEntry
+from shuangbai.core.models import AuditEntry, system_actor
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory
 from shuangbai.registry.services import beneficiary_change_levels, beneficiary_exit
 from shuangbai.stations.services import point_create
@@ -242,7 +242,7 @@ def test_the_due_list_is_scoped_and_filtered_by_point(world, person):
     assert due(world.county, world.station_a, day(0)).keys() == {someone.household_id}
     assert due_households(world.worker_b, world.station_a, today=day(0)) == []
     assert due(world.worker_a, world.station_a, day(0), point=world.point_a).keys() == {someone.household_id}
-    elsewhere = point_create(actor=None, station=world.station_a, name="站内点", status="operating")
+    elsewhere = point_create(actor=system_actor(), station=world.station_a, name="站内点", status="operating")
     assert due_households(world.worker_a, world.station_a, point=elsewhere, today=day(0)) == []
 
 

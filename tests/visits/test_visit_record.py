@@ -152,7 +152,7 @@ def test_the_workers_are_the_stations_staff_in_post(world, visit):
         [world.staff_a, world.head_staff], key=lambda s: s.name
     )
     staff_leave(
-        actor=world.head_a, staff=world.staff_a, version=world.staff_a.version, on_date=day(0), reason="辞职"
+        actor=world.county, staff=world.staff_a, version=world.staff_a.version, on_date=day(0), reason="辞职"
     )
     world.staff_a.refresh_from_db()
     with pytest.raises(ValidationError) as caught:

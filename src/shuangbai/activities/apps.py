@@ -7,4 +7,9 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # the coverage's service source, the beneficiary timeline and the station figures
+        from shuangbai.core.permissions import REGION_RECORD, register_rule
+
         from . import hooks  # noqa: F401
+        from .services import region_record_rule
+
+        register_rule(REGION_RECORD, region_record_rule)

@@ -53,7 +53,7 @@ def _people(station: Station, on: date, *, codes=(), villages=(), limit: int = 1
 class _Book:
     """Partners and volunteers made once, looked up by name."""
 
-    def __init__(self, actor: User | None):
+    def __init__(self, actor: User):
         self.actor = actor
 
     def partner(self, name: str, kind: str, *, station: Station | None = None, region: str = "") -> Partner:
@@ -83,7 +83,7 @@ class _Book:
 
 
 @transaction.atomic
-def load_demo(actor: User | None = None) -> int:
+def load_demo(actor: User) -> int:
     """Record the seeds' activities (idempotent: nothing if the demo's stations already have some). Returns how
     many activities were recorded."""
     if Activity.objects.filter(region_code__startswith="4453").exists():

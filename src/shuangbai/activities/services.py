@@ -9,20 +9,20 @@ from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record, field_changes
 from shuangbai.core.dates import day_label
-from shuangbai.core.models import AuditAction, Role, User
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import require
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.validators import PHONE_ERROR, normalise_phone
 from shuangbai.core.versioning import STALE_MESSAGE
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Beneficiary
-from shuangbai.registry.services import require_in_scope
 from shuangbai.stations.models import Point, Station
 
 from . import photos as photo_store
@@ -50,26 +50,10 @@ MaterialRow = tuple[str, int, str]
 MATERIAL_LINE = re.compile(r"^(?P<item>.+?)\s*[×xX*]?\s*(?P<quantity>\d+)\s*(?P<unit>\S{0,4})$")
 
 
-def can_record(user: User) -> bool:
-    """Recording activities, volunteers and partners: station and bureau roles. Supervisors read; the viewer sees
-    counts only."""
-    return user.is_superuser or user.role not in {Role.VIEWER, Role.SUPERVISOR}
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def can_edit_region_record(user: User, record: Partner | Volunteer) -> bool:
-    """A volunteer or partner is edited by whoever may record and has its region inside their scope (a station
-    sees the city's partners, but only the city edits them)."""
-    return can_record(user) and scope_of(user).covers_code(record.region_code)
-
-
-def _require_region(actor: User | None, code: str) -> None:
-    if actor is not None and not scope_of(actor).covers_code(code):
-        raise PermissionDenied
+def region_record_rule(user: User, record: Partner | Volunteer) -> bool:
+    """The rule of `volunteer.edit` (core.permissions.REGION_RECORD): a volunteer or partner is edited by whoever
+    has its region inside their scope (a station sees the city's partners, but only the city edits them)."""
+    return scope_of(user).covers_code(record.region_code)
 
 
 def _prefix(code: str) -> str:
@@ -124,7 +108,7 @@ def _place(station: Station | None, region: Region | None) -> tuple[str, str]:
 @transaction.atomic
 def partner_create(
     *,
-    actor: User | None,
+    actor: User,
     name: str,
     kind: str,
     station: Station | None = None,
@@ -134,10 +118,9 @@ def partner_create(
     notes: str = "",
 ) -> Partner:
     """A partner organisation of a station's town (`station`) or of a region node (a county's, the city's)."""
-    if actor is not None:
-        _require(can_record(actor))
+    require(actor, "volunteer.edit")
+    require(actor, "activity.record", station or region)
     region_code, region_name = _place(station, region)
-    _require_region(actor, region_code)
     name = _text(name, "name", "单位名称")
     if kind not in PartnerKind.values:
         raise ValidationError({"kind": "请选择合作单位的类型。"})
@@ -162,7 +145,7 @@ def partner_create(
     return partner
 
 
-def _update(obj, *, actor: User | None, version: int, changes: dict[str, Any]):
+def _update(obj, *, actor: User, version: int, changes: dict[str, Any]):
     """Apply `changes` if nobody saved the record since `version` was read; audit what changed."""
     before = {name: getattr(obj, name) for name in changes}
     for name, value in changes.items():
@@ -183,7 +166,7 @@ def _update(obj, *, actor: User | None, version: int, changes: dict[str, Any]):
 @transaction.atomic
 def partner_update(
     *,
-    actor: User | None,
+    actor: User,
     partner: Partner,
     version: int,
     name: str,
@@ -193,8 +176,7 @@ def partner_update(
     notes: str = "",
     active: bool = True,
 ) -> Partner:
-    if actor is not None:
-        _require(can_edit_region_record(actor, partner))
+    require(actor, "volunteer.edit", partner)
     name = _text(name, "name", "单位名称")
     if kind not in PartnerKind.values:
         raise ValidationError({"kind": "请选择合作单位的类型。"})
@@ -230,7 +212,7 @@ def _check_volunteer_partner(partner: Partner | None, region_code: str) -> None:
 @transaction.atomic
 def volunteer_create(
     *,
-    actor: User | None,
+    actor: User,
     name: str,
     station: Station | None = None,
     region: Region | None = None,
@@ -239,10 +221,9 @@ def volunteer_create(
     phone: str = "",
 ) -> Volunteer:
     """A volunteer of a station (its town) or of a region node (the city's volunteer team ...)."""
-    if actor is not None:
-        _require(can_record(actor))
+    require(actor, "volunteer.edit")
+    require(actor, "activity.record", station or region)
     region_code, region_name = _place(station, region)
-    _require_region(actor, region_code)
     _check_volunteer_partner(partner, region_code)
     volunteer = Volunteer(
         name=_text(name, "name", "姓名", limit=50),
@@ -262,7 +243,7 @@ def volunteer_create(
 @transaction.atomic
 def volunteer_update(
     *,
-    actor: User | None,
+    actor: User,
     volunteer: Volunteer,
     version: int,
     name: str,
@@ -271,8 +252,7 @@ def volunteer_update(
     phone: str = "",
     active: bool = True,
 ) -> Volunteer:
-    if actor is not None:
-        _require(can_edit_region_record(actor, volunteer))
+    require(actor, "volunteer.edit", volunteer)
     _check_volunteer_partner(partner, volunteer.region_code)
     diff = _update(
         volunteer,
@@ -307,11 +287,10 @@ def _hours(value, field: str, who: str) -> Decimal:
 
 @transaction.atomic
 def volunteer_service_record(
-    *, actor: User | None, volunteer: Volunteer, served_on: date, hours, description: str
+    *, actor: User, volunteer: Volunteer, served_on: date, hours, description: str
 ) -> VolunteerService:
     """Hours a volunteer served outside a recorded activity."""
-    if actor is not None:
-        _require(can_edit_region_record(actor, volunteer))
+    require(actor, "volunteer.edit", volunteer)
     if served_on > timezone.localdate():
         raise ValidationError({"served_on": "服务日期不能晚于今天。"})
     service = VolunteerService(
@@ -320,7 +299,7 @@ def volunteer_service_record(
         hours=_hours(hours, "hours", volunteer.name),
         description=_text(description, "description", "服务内容", limit=200),
         region_code=volunteer.region_code,
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     service.full_clean(exclude=["volunteer", "recorded_by"])
     service.save()
@@ -512,7 +491,7 @@ def _write_links(
 @transaction.atomic
 def activity_record(
     *,
-    actor: User | None,
+    actor: User,
     station: Station,
     title: str,
     theme: str,
@@ -533,9 +512,7 @@ def activity_record(
     photos: Sequence[Any] = (),
 ) -> Activity:
     """Record an activity a station held, with who took part and what it handed out."""
-    if actor is not None:
-        _require(can_record(actor))
-    require_in_scope(actor, station)
+    require(actor, "activity.record", station)
     values = _values(
         station,
         point,
@@ -553,7 +530,7 @@ def activity_record(
     activity = Activity(
         station=station,
         participants=participants,
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
         **values,
     )
     activity.full_clean(exclude=["station", "point", "recorded_by"])
@@ -578,7 +555,7 @@ def activity_record(
 @transaction.atomic
 def activity_update(
     *,
-    actor: User | None,
+    actor: User,
     activity: Activity,
     version: int,
     title: str,
@@ -602,9 +579,7 @@ def activity_update(
     """Correct an activity: its fields, and the partners, people and volunteers replaced by the lists given;
     photos are added. A second person saving over the first is refused."""
     station = activity.station
-    if actor is not None:
-        _require(can_record(actor))
-    require_in_scope(actor, station)
+    require(actor, "activity.record", station)
     values = _values(
         station,
         point,

@@ -7,7 +7,7 @@ import logging
 
 from cryptography.exceptions import InvalidTag
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
-from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
 from shuangbai.regions.selectors import get_region_for_user
 from shuangbai.stations.models import Station
@@ -58,11 +58,6 @@ def _region_arg(request: HttpRequest) -> Region | None:
     return get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
 
 
-def _require_record(request: HttpRequest) -> None:
-    if not services.can_record(request.user):
-        raise PermissionDenied
-
-
 # ---------------------------------------------------------------------------------------------- activities
 
 
@@ -89,8 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "totals": selectors.activity_totals(activities),
-            "can_record": services.can_record(request.user),
-            "names": request.user.sees_personal_data,
+            "names": has_perm(request.user, "activity.view"),
         },
     )
 
@@ -114,13 +108,13 @@ def _activity_form(request: HttpRequest, station: Station, form_class, activity:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("activity.view")
 def create(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     station = _station_arg(request)
     if station is None:
         messages.info(request, "请先选择一个社工站，再记录活动。")
         return redirect("stations:index")
-    _require_record(request)
+    require_page(request.user, "activity.record", station)
     form = _activity_form(request, station, ActivityForm)
     status = 200
     if request.method == "POST":
@@ -144,8 +138,8 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("activity.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     activity = selectors.get_activity_for_user(request.user, pk)
     people = list(selectors.activity_people(activity))
     if people:
@@ -159,16 +153,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "volunteers": list(selectors.activity_volunteers(activity)),
             "partners": list(selectors.activity_partners(activity)),
             "photos": list(activity.photos.all()),
-            "can_edit": services.can_record(request.user),
+            "can_edit": has_perm(request.user, "activity.record", activity.station),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("activity.view")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     activity = selectors.get_activity_for_user(request.user, pk)
-    _require_record(request)
+    require_page(request.user, "activity.record", activity.station)
     station = activity.station
     form = _activity_form(request, station, ActivityEditForm, activity)
     status = 200
@@ -194,9 +188,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("activity.view")
 def people(request: HttpRequest) -> HttpResponse:
     """The search beside the activity form: a station's people by name or ID tail, as boxes to tick."""
-    require_personal_data(request.user)
     station = _station_arg(request)
     if station is None:
         raise Http404
@@ -209,8 +203,8 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("activity.view")
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     picture = selectors.get_photo_for_user(request.user, pk)
     try:
         content = photo_store.load(picture.path)
@@ -226,8 +220,8 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("activity.view")
 def volunteers(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     station = _station_arg(request)
     region = _region_arg(request) if station is None else None
     q = request.GET.get("q", "")
@@ -241,7 +235,7 @@ def volunteers(request: HttpRequest) -> HttpResponse:
             "region": region,
             "q": q,
             "page": page,
-            "can_record": services.can_record(request.user),
+            "can_record": has_perm(request.user, "volunteer.edit"),
         },
     )
 
@@ -259,13 +253,13 @@ def _placement(request: HttpRequest) -> tuple[Station | None, Region | None]:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("activity.view")
 def volunteer_create(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     if not request.GET.get("station") and not request.GET.get("region") and not request.user.scope_station_id:
         messages.info(request, "请先选择一个社工站或区域，再登记志愿者。")
         return redirect("activities:volunteers")
     station, region = _placement(request)
-    _require_record(request)
+    require_page(request.user, "volunteer.edit")
     partners = (
         selectors.partner_choices(request.user, station)
         if station
@@ -291,10 +285,10 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("activity.view")
 def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = selectors.get_volunteer_for_user(request.user, pk)
-    may_edit = services.can_edit_region_record(request.user, person)
+    may_edit = has_perm(request.user, "volunteer.edit", person)
     return render(
         request,
         "activities/volunteer_detail.html",
@@ -310,11 +304,10 @@ def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("activity.view")
 def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = selectors.get_volunteer_for_user(request.user, pk)
-    if not services.can_edit_region_record(request.user, person):
-        raise PermissionDenied
+    require_page(request.user, "volunteer.edit", person)
     partners = selectors.partners_in_scope(request.user, include=person.partner_id)
     initial = {
         "name": person.name,
@@ -342,12 +335,11 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("activity.view")
 def volunteer_service(request: HttpRequest, pk: int) -> HttpResponse:
     """Hours a volunteer served outside a recorded activity."""
-    require_personal_data(request.user)
     person = selectors.get_volunteer_for_user(request.user, pk)
-    if not services.can_edit_region_record(request.user, person):
-        raise PermissionDenied
+    require_page(request.user, "volunteer.edit", person)
     form = VolunteerServiceForm(request.POST or None, initial={"served_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,8 +360,8 @@ def volunteer_service(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("activity.view")
 def partners(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     station = _station_arg(request)
     region = _region_arg(request) if station is None else None
     kind = request.GET.get("kind", "")
@@ -386,19 +378,19 @@ def partners(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kinds": PartnerKind.choices,
             "page": page,
-            "can_record": services.can_record(request.user),
+            "can_record": has_perm(request.user, "volunteer.edit"),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("activity.view")
 def partner_create(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     if not request.GET.get("station") and not request.GET.get("region") and not request.user.scope_station_id:
         messages.info(request, "请先选择一个社工站或区域，再登记合作单位。")
         return redirect("activities:partners")
     station, region = _placement(request)
-    _require_record(request)
+    require_page(request.user, "volunteer.edit")
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -419,8 +411,8 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("activity.view")
 def partner(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     organisation = selectors.get_partner_for_user(request.user, pk)
     return render(
         request,
@@ -429,17 +421,16 @@ def partner(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": organisation,
             "activities": list(selectors.partner_activities(request.user, organisation)[:100]),
             "volunteers": list(selectors.partner_volunteers(request.user, organisation)),
-            "can_edit": services.can_edit_region_record(request.user, organisation),
+            "can_edit": has_perm(request.user, "volunteer.edit", organisation),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("activity.view")
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     organisation = selectors.get_partner_for_user(request.user, pk)
-    if not services.can_edit_region_record(request.user, organisation):
-        raise PermissionDenied
+    require_page(request.user, "volunteer.edit", organisation)
     initial = {
         "name": organisation.name,
         "kind": organisation.kind,

@@ -7,4 +7,9 @@ class AssistanceConfig(AppConfig):
 
     def ready(self) -> None:
         # registers the records on the beneficiary timeline, in the service coverage and the station figures
+        from shuangbai.core.permissions import HOLDER, register_rule
+
         from . import hooks  # noqa: F401
+        from .services import holder_rule
+
+        register_rule(HOLDER, holder_rule)

@@ -67,7 +67,7 @@ def _between(rng: random.Random, first: date, last: date) -> date:
 
 
 class _Recorder:
-    def __init__(self, actor: User | None, rng: random.Random):
+    def __init__(self, actor: User, rng: random.Random):
         self.actor, self.rng, self.count = actor, rng, 0
         self.kinds = {kind.code: kind for kind in AssistanceType.objects.all()}
 
@@ -311,7 +311,7 @@ def _shuitai(rec: _Recorder) -> None:
 
 
 @transaction.atomic
-def load_demo(actor: User | None = None) -> int:
+def load_demo(actor: User) -> int:
     """Record the seeds' assistance and distribution (idempotent: nothing if Yunfu already has some). Returns
     how many assistance records and hand-outs were recorded."""
     seed_assistance_types(AssistanceType)

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
-from shuangbai.core.models import Role, User
-from shuangbai.core.scoping import get_visible_or_404, scope_of
+from shuangbai.core.models import User
+from shuangbai.core.permissions import has_perm
+from shuangbai.core.scoping import get_visible_or_404
 from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory
 from shuangbai.stations.models import Station
@@ -22,7 +23,6 @@ from .models import (
     HolderLevel,
     Holding,
 )
-from .services import can_keep
 
 SEARCH_LIMIT = 20
 
@@ -133,14 +133,17 @@ def batch_tree(user: User, batch: Batch) -> list[HoldingRow]:
     return ordered
 
 
-def kept_holdings(user: User, batch: Batch, *, level: str | None = None) -> list[Holding]:
-    """The holders of the batch the user may move goods out of (hand out, allocate, return)."""
+def kept_holdings(user: User, batch: Batch, permission: str) -> list[Holding]:
+    """The holders of the batch the user may move goods out of by `permission`: batch.hand_out (a station's),
+    batch.allocate (a city's or county's), batch.return (any but the receiving one)."""
     holdings = Holding.objects.visible_to(user).filter(batch=batch).select_related("batch", "station")
-    if level == "region":
+    if permission == "batch.hand_out":
+        holdings = holdings.filter(level=HolderLevel.STATION)
+    elif permission == "batch.allocate":
         holdings = holdings.exclude(level=HolderLevel.STATION)
-    elif level:
-        holdings = holdings.filter(level=level)
-    return [holding for holding in holdings.order_by("region_code") if can_keep(user, holding)]
+    elif permission == "batch.return":
+        holdings = holdings.filter(parent__isnull=False)
+    return [holding for holding in holdings.order_by("region_code") if has_perm(user, permission, holding)]
 
 
 def allocation_targets(user: User, source: Holding) -> list[Region | Station]:
@@ -164,7 +167,7 @@ def allocation_targets(user: User, source: Holding) -> list[Region | Station]:
 
 
 def batch_hand_outs(user: User, batch: Batch) -> QuerySet[HandOut]:
-    if not user.sees_personal_data:
+    if not has_perm(user, "assistance.view"):
         return HandOut.objects.none()
     return (
         HandOut.objects.visible_to(user)
@@ -195,7 +198,7 @@ def station_people(user: User, station: Station, query: str) -> list[Beneficiary
 def not_yet_received(user: User, batch: Batch, station: Station | None = None) -> QuerySet[Beneficiary]:
     """The people of the batch's target category, in register, at the stations holding the batch that the user
     sees (or one of them), who have had none of it."""
-    if batch.target_category_id is None or not user.sees_personal_data:
+    if batch.target_category_id is None or not has_perm(user, "assistance.view"):
         return Beneficiary.objects.none()
     stations = Holding.objects.visible_to(user).filter(batch=batch, level=HolderLevel.STATION)
     if station is not None:
@@ -230,10 +233,9 @@ def batch_stations(user: User, batch: Batch) -> list[Station]:
 def receivable_holders(user: User) -> list[Region | Station]:
     """Where a user may record a batch: a bureau at its city or county (and the counties of its city), a
     station head at their station."""
-    if user.role == Role.STATION_HEAD:
-        return [user.scope_station] if user.scope_station_id else []
-    scope = scope_of(user)
-    regions = Region.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY])
-    if not scope.everything and not scope.prefixes:
+    if not has_perm(user, "batch.receive"):
         return []
-    return list(regions.order_by("code")[:200])
+    if user.scope_station_id:
+        return [user.scope_station] if has_perm(user, "batch.receive", user.scope_station) else []
+    regions = Region.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY])
+    return [region for region in regions.order_by("code")[:200] if has_perm(user, "batch.receive", region)]

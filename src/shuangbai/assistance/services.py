@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
@@ -20,12 +20,11 @@ from django.utils import timezone
 from shuangbai.core.audit import audit_record
 from shuangbai.core.crypto import decrypt_bytes, encrypt_bytes
 from shuangbai.core.dates import day_label
-from shuangbai.core.models import BUREAU_ROLES, STATION_ROLES, AuditAction, Role, User
-from shuangbai.core.scoping import scope_of
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import BUREAU, STATION, in_scope, require
 from shuangbai.core.versioning import STALE_MESSAGE
 from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, Category, Status
-from shuangbai.registry.services import can_edit, require_in_scope
 from shuangbai.staff.models import Staff
 from shuangbai.stations.models import Station
 from shuangbai.visits.photos import clean_photo
@@ -48,39 +47,18 @@ from .models import (
     Return,
 )
 
-CATALOGUE_ROLES = frozenset({Role.PROVINCE, Role.CITY})
 MAX_QUANTITY = 1_000_000
 
 
 # ------------------------------------------------------------------------------------------------ access
 
 
-def can_record_assistance(user: User) -> bool:
-    """Recording and advancing assistance: whoever registers people (station and bureau roles)."""
-    return can_edit(user)
-
-
-def can_edit_catalogue(user: User) -> bool:
-    return user.is_superuser or user.role in CATALOGUE_ROLES
-
-
-def can_receive_batch(user: User) -> bool:
-    """Recording a batch: bureau roles (at their city or county), station heads (goods donated to the station)."""
-    return user.is_superuser or user.role in BUREAU_ROLES or user.role == Role.STATION_HEAD
-
-
-def can_keep(user: User, holding: Holding) -> bool:
-    """Moving goods out of a holder: a station's own staff for a station, a bureau covering a city or county."""
-    if user.is_superuser:
-        return True
+def holder_rule(user: User, holding: Holding) -> bool:
+    """The rule of the goods permissions (core.permissions.HOLDER): a station's holding is moved by the staff
+    of that station, a city's or county's by its bureau."""
     if holding.level == HolderLevel.STATION:
-        return user.role in STATION_ROLES and user.scope_station_id == holding.station_id
-    return user.role in BUREAU_ROLES and scope_of(user).covers_code(holding.region_code)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+        return user.role in STATION and in_scope(user, holding)
+    return user.role in BUREAU and in_scope(user, holding)
 
 
 # ---------------------------------------------------------------------------------------------- assistance
@@ -113,7 +91,7 @@ def _check_day(day: date, person: Beneficiary, field: str, what: str) -> None:
 @transaction.atomic
 def assistance_create(
     *,
-    actor: User | None,
+    actor: User,
     beneficiary: Beneficiary,
     type: AssistanceType,
     party: str,
@@ -126,9 +104,7 @@ def assistance_create(
 ) -> Assistance:
     """Link a beneficiary to a benefit or help. The record starts at 咨询 or 协助申请, or, for help that needs
     no application (a cash gift, goods, a service), directly at 已发放. `actor` None is the system (the demo)."""
-    if actor is not None:
-        _require(can_record_assistance(actor))
-    require_in_scope(actor, beneficiary)
+    require(actor, "assistance.record", beneficiary)
     if beneficiary.merged_into_id:
         raise ValidationError(
             {"beneficiary": f"{beneficiary.name}的记录已合并到另一条记录，请在合并后的记录上登记。"}
@@ -158,7 +134,7 @@ def assistance_create(
         amount=_positive_amount(amount),
         quantity=quantity,
         notes=(notes or "").strip(),
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     record.full_clean()
     record.save()
@@ -173,7 +149,7 @@ def assistance_create(
     return record
 
 
-def _add_step(record: Assistance, status: str, on: date, note: str, actor: User | None) -> AssistanceStep:
+def _add_step(record: Assistance, status: str, on: date, note: str, actor: User) -> AssistanceStep:
     return AssistanceStep.objects.create(
         assistance=record,
         status=status,
@@ -184,14 +160,14 @@ def _add_step(record: Assistance, status: str, on: date, note: str, actor: User 
         type_id=record.type_id,
         station_id=record.station_id,
         region_code=record.region_code,
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
 
 
 @transaction.atomic
 def assistance_advance(
     *,
-    actor: User | None,
+    actor: User,
     assistance: Assistance,
     version: int,
     status: str,
@@ -202,9 +178,7 @@ def assistance_advance(
 ) -> Assistance:
     """Move a record to its next status (咨询 → 协助申请 → 已提交 → 已批准 / 未通过 → 已发放), dated, kept as a
     step of its history. The amount or quantity may be set with the step (the amount approved or paid)."""
-    if actor is not None:
-        _require(can_record_assistance(actor))
-    require_in_scope(actor, assistance)
+    require(actor, "assistance.record", assistance)
     current = AssistanceStatus(assistance.status)
     if status not in TRANSITIONS[current]:
         allowed = "、".join(AssistanceStatus(s).label for s in TRANSITIONS[current])
@@ -252,7 +226,7 @@ def assistance_advance(
 def assistance_type_create(
     *, actor: User, code: str, name: str, unit: str = "", is_application: bool = True, sort_order: int = 100
 ) -> AssistanceType:
-    _require(can_edit_catalogue(actor))
+    require(actor, "catalogue.manage")
     name, code = (name or "").strip(), (code or "").strip()
     if AssistanceType.objects.filter(name=name).exists():
         raise ValidationError({"name": f"已有名为“{name}”的类型。"})
@@ -269,7 +243,7 @@ def assistance_type_create(
 @transaction.atomic
 def assistance_type_update(*, actor: User, kind: AssistanceType, **changes: Any) -> AssistanceType:
     """Rename, re-unit, reorder, activate or deactivate a type (its code stays: reports key on it)."""
-    _require(can_edit_catalogue(actor))
+    require(actor, "catalogue.manage")
     allowed = {"name", "unit", "is_application", "sort_order", "active"}
     unknown = set(changes) - allowed
     if unknown:
@@ -390,7 +364,7 @@ def _check_movement_day(day: date, batch: Batch, field: str = "on", holding: Hol
 @transaction.atomic
 def batch_receive(
     *,
-    actor: User | None,
+    actor: User,
     holder: Region | Station,
     item: str,
     unit: str,
@@ -403,17 +377,7 @@ def batch_receive(
 ) -> Batch:
     """Record goods received by a city bureau, a county bureau or a station (a donor's gift to it)."""
     place = Holder.of(holder)
-    if actor is not None:
-        _require(can_receive_batch(actor))
-        if place.station is not None:
-            require_in_scope(actor, place.station)
-            if actor.role == Role.STATION_HEAD and actor.scope_station_id != place.station.pk:
-                raise PermissionDenied
-        elif not (
-            actor.is_superuser
-            or (actor.role in BUREAU_ROLES and scope_of(actor).covers_code(place.region_code))
-        ):
-            raise PermissionDenied
+    require(actor, "batch.receive", holder)
     item, unit = (item or "").strip(), (unit or "").strip()
     if not item:
         raise ValidationError({"item": "请填写物资名称，如：健康包。"})
@@ -438,7 +402,7 @@ def batch_receive(
         station=place.station,
         target_category=target_category,
         notes=(notes or "").strip(),
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     batch.full_clean()
     batch.save()
@@ -458,7 +422,7 @@ def _below(source: Holder, target: Holder) -> bool:
 @transaction.atomic
 def allocate(
     *,
-    actor: User | None,
+    actor: User,
     source: Holding,
     target: Region | Station,
     quantity: int,
@@ -469,15 +433,14 @@ def allocate(
     holds less than asked (the message names what is left)."""
     source = _locked(source)
     batch = source.batch
-    if actor is not None:
-        _require(can_keep(actor, source))
+    require(actor, "batch.allocate", source)
     if source.level == HolderLevel.STATION:
         raise ValidationError({"target": "社工站不能再向下调拨，请直接发放或退回。"})
     place = Holder.of(target)
     if not _below(_holding_of(source), place):
         raise ValidationError({"target": f"{place.name}不在{source.name}的下级范围内。"})
-    if place.station is not None and actor is not None:
-        require_in_scope(actor, place.station)
+    if place.station is not None:
+        require(actor, "station.view", place.station)  # a station the actor's scope holds
     _check_quantity(quantity)
     _check_movement_day(on, batch, holding=source)
     holding, created = Holding.objects.unscoped("a batch has one holder per place").get_or_create(
@@ -498,7 +461,7 @@ def allocate(
         quantity=quantity,
         on=on,
         note=(note or "").strip(),
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     audit_record(
         actor=actor,
@@ -533,7 +496,7 @@ def _store_photo(upload, county_code: str) -> str:
 @transaction.atomic
 def hand_out(
     *,
-    actor: User | None,
+    actor: User,
     holding: Holding,
     beneficiary: Beneficiary | None,
     handed_on: date,
@@ -548,8 +511,7 @@ def hand_out(
     The station's row is locked first, so a second hand-out at the same moment waits and then sees this one."""
     holding = _locked(holding)
     batch = holding.batch
-    if actor is not None:
-        _require(can_keep(actor, holding))
+    require(actor, "batch.hand_out", holding)
     if holding.level != HolderLevel.STATION:
         raise ValidationError({"holding": "物资须先调拨到社工站，由社工站发放给服务对象。"})
     note = (note or "").strip()
@@ -583,7 +545,7 @@ def hand_out(
         handed_on=handed_on,
         worker=worker,
         note=note,
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     if photo is not None:
         record.photo_path = _store_photo(photo, holding.region_code[:6])
@@ -599,12 +561,11 @@ def hand_out(
 
 
 @transaction.atomic
-def goods_return(*, actor: User | None, holding: Holding, quantity: int, on: date, reason: str) -> Return:
+def goods_return(*, actor: User, holding: Holding, quantity: int, on: date, reason: str) -> Return:
     """Send goods back to the holder they came from (one level up)."""
     holding = _locked(holding)
     batch = holding.batch
-    if actor is not None:
-        _require(can_keep(actor, holding))
+    require(actor, "batch.return", holding)
     if holding.parent_id is None:
         raise ValidationError({"quantity": f"{holding.name}是本批物资的接收单位，没有可退回的上级。"})
     reason = (reason or "").strip()
@@ -620,7 +581,7 @@ def goods_return(*, actor: User | None, holding: Holding, quantity: int, on: dat
         quantity=quantity,
         on=on,
         reason=reason,
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     audit_record(
         actor=actor,

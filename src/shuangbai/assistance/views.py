@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
-from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.registry.selectors import category_choices, get_beneficiary_for_user
 from shuangbai.staff.selectors import station_workers
 from shuangbai.stations.selectors import get_station_for_user
@@ -50,9 +50,9 @@ def _int_arg(request: HttpRequest, name: str) -> int:
 
 
 @require_GET
+@requires("assistance.view")
 def index(request: HttpRequest) -> HttpResponse:
     """A beneficiary's assistance records (`?beneficiary=`)."""
-    require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, _int_arg(request, "beneficiary"))
     # benefits such as 残疾人补贴 or 低保申请 tell of disability and hardship: a view of personal data, audited
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, object_repr=f"{person} 资源链接")
@@ -62,17 +62,16 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "person": person,
             "records": selectors.person_assistance(request.user, person),
-            "can_record": services.can_record_assistance(request.user),
+            "can_record": has_perm(request.user, "assistance.record", person),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("assistance.view")
 def create(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, _int_arg(request, "beneficiary"))
-    if not services.can_record_assistance(request.user):
-        raise PermissionDenied
+    require_page(request.user, "assistance.record", person)
     types = selectors.assistance_types()
     if request.method == "POST":
         form = AssistanceForm(request.POST, types=types)
@@ -110,14 +109,14 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("assistance.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     record = selectors.get_assistance_for_user(request.user, pk)
     audit_record(
         actor=request.user, action=AuditAction.VIEW, obj=record, object_repr=f"{record.beneficiary} {record}"
     )
     form = None
-    if services.can_record_assistance(request.user) and record.next_statuses:
+    if has_perm(request.user, "assistance.record", record) and record.next_statuses:
         form = StepForm(
             choices=record.next_statuses,
             initial={"on": timezone.localdate(), "version": record.version},
@@ -130,12 +129,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("assistance.view")
 def advance(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a record to its next status (a page of its own on a phone; the detail page posts here too)."""
-    require_personal_data(request.user)
     record = selectors.get_assistance_for_user(request.user, pk)
-    if not services.can_record_assistance(request.user):
-        raise PermissionDenied
+    require_page(request.user, "assistance.record", record)
     if not record.next_statuses:
         messages.info(request, f"当前状态为“{record.get_status_display()}”，已是最终状态。")
         return redirect(record)
@@ -169,10 +167,9 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("catalogue.manage")
 def types(request: HttpRequest) -> HttpResponse:
     """The assistance-type catalogue: the province and city bureaus list, add and deactivate types."""
-    if not services.can_edit_catalogue(request.user):
-        raise PermissionDenied
     form = AssistanceTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,8 +189,7 @@ def types(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def type_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     kind = get_object_or_404(AssistanceType, pk=pk)  # the catalogue is shared, not scoped programme data
-    if not services.can_edit_catalogue(request.user):
-        raise PermissionDenied
+    require_page(request.user, "catalogue.manage")
     verb = "停用" if kind.active else "启用"
     if request.method == "POST":
         services.assistance_type_update(actor=request.user, kind=kind, active=not kind.active)
@@ -213,16 +209,13 @@ def batches(request: HttpRequest) -> HttpResponse:
         "assistance/batch_list.html",
         {
             "page": page,
-            "can_receive": request.user.sees_personal_data and services.can_receive_batch(request.user),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("batch.receive")
 def batch_create(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
-    if not services.can_receive_batch(request.user):
-        raise PermissionDenied
     holders = selectors.receivable_holders(request.user)
     kwargs = {"holders": holders, "categories": category_choices()}
     if request.method == "POST":
@@ -259,8 +252,8 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     batch = selectors.get_batch_for_user(user, pk)
     hand_outs = selectors.batch_hand_outs(user, batch)
-    page = Paginator(hand_outs, 50).get_page(request.GET.get("page")) if user.sees_personal_data else None
-    personal = user.sees_personal_data
+    personal = has_perm(user, "assistance.view")
+    page = Paginator(hand_outs, 50).get_page(request.GET.get("page")) if personal else None
     return render(
         request,
         "assistance/batch_detail.html",
@@ -268,20 +261,21 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "rows": selectors.batch_tree(user, batch),
             "page": page,
-            "can_hand_out": personal and bool(selectors.kept_holdings(user, batch, level="station")),
-            "can_allocate": personal and bool(selectors.kept_holdings(user, batch, level="region")),
-            "can_return": personal and any(h.parent_id for h in selectors.kept_holdings(user, batch)),
+            "can_hand_out": bool(selectors.kept_holdings(user, batch, "batch.hand_out")),
+            "can_allocate": bool(selectors.kept_holdings(user, batch, "batch.allocate")),
+            "can_return": bool(selectors.kept_holdings(user, batch, "batch.return")),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("assistance.view")
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     batch = selectors.get_batch_for_user(request.user, pk)
-    sources = selectors.kept_holdings(request.user, batch, level="region")
+    require_page(request.user, "batch.allocate")
+    sources = selectors.kept_holdings(request.user, batch, "batch.allocate")
     if not sources:
-        raise PermissionDenied
+        raise PermissionDenied  # none of the batch's holders here is the user's to move goods from
     targets = [t for source in sources for t in selectors.allocation_targets(request.user, source)]
     unique_targets = list({BatchForm.holder_key(t): t for t in targets}.values())
     form = AllocateForm(
@@ -312,13 +306,14 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("assistance.view")
 def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
     """Hand goods to a beneficiary of the station, on a phone: search, pick, how many, save."""
-    require_personal_data(request.user)
     batch = selectors.get_batch_for_user(request.user, pk)
-    holdings = selectors.kept_holdings(request.user, batch, level="station")
+    require_page(request.user, "batch.hand_out")
+    holdings = selectors.kept_holdings(request.user, batch, "batch.hand_out")
     if not holdings:
-        raise PermissionDenied
+        raise PermissionDenied  # none of the batch's holders here is the user's to move goods from
     holding = holdings[0]
     if request.GET.get("holding"):
         holding = next((h for h in holdings if str(h.pk) == request.GET["holding"]), None)
@@ -375,12 +370,13 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("assistance.view")
 def goods_return(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     batch = selectors.get_batch_for_user(request.user, pk)
-    sources = [h for h in selectors.kept_holdings(request.user, batch) if h.parent_id]
+    require_page(request.user, "batch.return")
+    sources = selectors.kept_holdings(request.user, batch, "batch.return")
     if not sources:
-        raise PermissionDenied
+        raise PermissionDenied  # none of the batch's holders here is the user's to move goods from
     form = ReturnForm(request.POST or None, sources=sources, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -401,9 +397,9 @@ def goods_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("assistance.view")
 def pending(request: HttpRequest, pk: int) -> HttpResponse:
     """The people of the batch's target category, in the user's stations, who have not received it yet."""
-    require_personal_data(request.user)
     batch = selectors.get_batch_for_user(request.user, pk)
     station = (
         get_station_for_user(request.user, _int_arg(request, "station"))
@@ -425,8 +421,8 @@ def pending(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("assistance.view")
 def hand_out_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     given = selectors.get_hand_out_for_user(request.user, pk)
     if not given.photo_path:
         raise Http404

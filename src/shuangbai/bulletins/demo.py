@@ -18,6 +18,7 @@ from django.db import transaction
 from shuangbai.activities.models import Activity
 from shuangbai.assistance.models import Batch
 from shuangbai.cases.models import Case
+from shuangbai.core.models import User, system_actor
 from shuangbai.stations.models import Station
 from shuangbai.supervision.models import Inspection
 
@@ -42,7 +43,7 @@ def _back_issues() -> None:
     for name, year, sequence, issued_on in BACK_ISSUES:
         parsed = importer.parse_text(seed_text(name), places=places)
         services.import_issue(
-            actor=None,
+            actor=system_actor(),
             city_code=CITY,
             sections=parsed.sections,
             year=year,
@@ -55,12 +56,14 @@ def _back_issues() -> None:
 
 def _draft_from(kind: str, record, issue: Bulletin) -> None:
     if record is not None:
-        services.article_from_source(actor=None, kind=kind, pk=record.pk, city_code=CITY, bulletin=issue)
+        services.article_from_source(
+            actor=system_actor(), kind=kind, pk=record.pk, city_code=CITY, bulletin=issue
+        )
 
 
 def _draft_issue() -> None:
     issue = services.bulletin_create(
-        actor=None, city_code=CITY, year=2023, sequence=3, issued_on=date(2023, 3, 15)
+        actor=system_actor(), city_code=CITY, year=2023, sequence=3, issued_on=date(2023, 3, 15)
     )
     inspection = Inspection.objects.filter(
         region_code__startswith="445303", visited_on=date(2023, 2, 9)
@@ -68,7 +71,7 @@ def _draft_issue() -> None:
     _draft_from(SourceKind.INSPECTION, inspection, issue)
     batch = Batch.objects.filter(region_code=CITY, item="健康包").order_by("received_on").first()
     _draft_from(SourceKind.BATCH, batch, issue)
-    services.table_article_create(actor=None, bulletin=issue, as_of=date(2023, 2, 10))
+    services.table_article_create(actor=system_actor(), bulletin=issue, as_of=date(2023, 2, 10))
     for town, title in (("罗城街道", "兔开心"), ("东成镇", "闹元宵")):
         activity = Activity.objects.filter(
             station__town__name=town, region_code__startswith="4453", title__contains=title
@@ -79,7 +82,7 @@ def _draft_issue() -> None:
     sulong = Station.objects.active().filter(town__name="素龙街道", region_code__startswith="4453").first()
     if sulong is not None:
         article = services.article_create(
-            actor=None,
+            actor=system_actor(),
             city_code=CITY,
             section="station",
             title="罗定市素龙街道社工站开展“喜迎新春送春联”活动",
@@ -90,11 +93,11 @@ def _draft_issue() -> None:
             byline="（罗定市素龙街道社工站供稿）",
             unit=services.Unit(sulong.region_code, sulong.pk),
         )
-        services.article_submit(actor=None, article=article, expected_version=article.version)
+        services.article_submit(actor=system_actor(), article=article, expected_version=article.version)
 
 
 @transaction.atomic
-def load_demo(actor=None) -> None:
+def load_demo(actor: User) -> None:
     if Bulletin.objects.filter(region_code=CITY).exists():
         return
     masthead = services.masthead_for(CITY)

@@ -15,11 +15,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from shuangbai.core.models import AuditEntry, User
+from shuangbai.core.permissions import has_perm
 from shuangbai.core.scoping import code_range, scope_of
 from shuangbai.regions.models import Level, Region
 
 from .models import Article, ArticlePhoto, ArticleStatus, Bulletin, BulletinStatus
-from .services import can_manage, city_code_of
+from .services import city_code_of
 
 
 def _published_cities(user: User) -> Q | None:
@@ -45,7 +46,7 @@ def bulletin_condition(user: User) -> Q | None:
     own_city = city_code_of(user)
     if user.is_superuser:
         condition = Q()
-    elif own_city and can_manage(user, own_city):
+    elif own_city and has_perm(user, "bulletin.manage", own_city):
         drafts = Q(region_code=own_city, status=BulletinStatus.DRAFT)
         condition = drafts if condition is None else condition | drafts
     return condition
@@ -74,7 +75,7 @@ def article_condition(user: User) -> Q:
         city
     ):  # a writer: their unit's articles (a county's include its stations'); others read published ones only
         condition |= Q(pk__in=Article.objects.of_unit(user).filter(city_code=city).values("pk"))
-    if city and can_manage(user, city):
+    if city and has_perm(user, "bulletin.manage", city):
         condition |= Q(city_code=city)
     return condition
 
@@ -92,7 +93,7 @@ def get_article_for_user(user: User, pk: int) -> Article:
 
 def inbox(user: User, city_code: str) -> QuerySet[Article]:
     """What the city's units sent in and the bureau has not yet accepted or returned."""
-    if not can_manage(user, city_code):
+    if not has_perm(user, "bulletin.manage", city_code):
         return Article.objects.none()
     return (
         Article.objects.unscoped("the city's inbox, for its bureau (checked above)")
@@ -108,7 +109,7 @@ def own_articles(user: User) -> QuerySet[Article]:
     if city is None:
         return Article.objects.none()
     articles = Article.objects.of_unit(user).filter(city_code=city)
-    if can_manage(user, city):
+    if has_perm(user, "bulletin.manage", city):
         articles = articles.filter(region_code=city, bulletin__isnull=True)
     else:
         articles = articles.exclude(bulletin__status=BulletinStatus.PUBLISHED)

@@ -18,13 +18,14 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.models import AuditAction, Role, User
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import has_perm, require
 from shuangbai.core.versioning import STALE_MESSAGE, update_versioned
 from shuangbai.regions.models import Level, Region
 from shuangbai.visits.photos import CleanPhoto, clean_photo
@@ -45,41 +46,54 @@ from .models import (
 from .sources import SOURCE_REASON, SOURCES, record_facts, unknown_placeholders
 
 MAX_PHOTOS_PER_ARTICLE = 6
-WRITER_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.STATION_HEAD, Role.WORKER})
-
 
 # ---------------------------------------------------------------------------------------------- who may
 
 
 def city_code_of(user: User) -> str | None:
-    """The city whose bulletin the user writes for: the city of their region or station; None for the province,
-    supervisors and the viewer."""
-    if user.role not in WRITER_ROLES:
+    """The city whose bulletin the user writes for: the city of their region or station; None for those who
+    write for none (the province, supervisors, the viewer; a superuser)."""
+    if user.is_superuser or not has_perm(user, "article.write"):
         return None
     code = user.home_region_code
-    if not code or len(code) < 4 or (user.role == Role.CITY and user.scope_region.level != Level.CITY):
+    if (
+        not code
+        or len(code) < 4
+        or (user.scope_station_id is None and user.scope_region.level == Level.PROVINCE)
+    ):
         return None
     return code[:4].ljust(12, "0")
 
 
-def can_manage(user: User, city_code: str) -> bool:
-    """Open, edit, order and publish the city's issues; accept and return what was sent in."""
-    if user.is_superuser:
-        return True
-    return user.role == Role.CITY and city_code_of(user) == city_code
+def _city_of(obj) -> str:
+    """The city an issue, an article, a masthead (or a city code itself) belongs to."""
+    if isinstance(obj, str):
+        return obj
+    if isinstance(obj, Article):
+        return obj.city_code
+    return obj.region_code
 
 
-def can_write(user: User) -> bool:
-    return city_code_of(user) is not None
+def own_city_rule(user: User, obj) -> bool:
+    """The rule of the bulletin permissions (core.permissions.OWN_CITY): the user's unit is of that city."""
+    city = city_code_of(user)
+    return city is not None and city == _city_of(obj)
 
 
-def can_edit_article(user: User, article: Article) -> bool:
+def article_editor_rule(user: User, article: Article) -> bool:
+    """The rule of `article.edit` (core.permissions.ARTICLE_EDITOR): the city's bureau while the article is not
+    in a published issue; its own unit while the city has not taken it (draft or returned)."""
     if article.bulletin_id and article.bulletin.is_published:
         return False
-    if can_manage(user, article.city_code):
+    if has_perm(user, "bulletin.manage", article):
         return True
-    # its own unit, while the city has not taken it (draft or returned)
     return article.status in {ArticleStatus.DRAFT, ArticleStatus.RETURNED} and _own_unit(user, article)
+
+
+def article_unit_rule(user: User, article: Article) -> bool:
+    """The rule of `article.submit` (core.permissions.ARTICLE_UNIT): the unit that wrote it, not the city's
+    bureau (whose own articles go straight into an issue)."""
+    return _own_unit(user, article) and not has_perm(user, "bulletin.manage", article)
 
 
 def _own_unit(user: User, article: Article) -> bool:
@@ -88,11 +102,6 @@ def _own_unit(user: User, article: Article) -> bool:
     if user.scope_station_id:
         return article.station_id == user.scope_station_id
     return user.scope_region_id is not None and article.region_code == user.scope_region.code
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _require_draft(bulletin: Bulletin) -> None:
@@ -135,7 +144,7 @@ def masthead_for(city_code: str) -> Masthead:
 @transaction.atomic
 def masthead_save(
     *,
-    actor: User | None,
+    actor: User,
     city_code: str,
     name: str,
     unit: str,
@@ -144,8 +153,7 @@ def masthead_save(
     expected_version: int | None = None,
 ) -> Masthead:
     """Save the city's settings: the first time, or over the version the editor started from."""
-    if actor is not None:
-        _require(can_manage(actor, city_code))
+    require(actor, "bulletin.manage", city_code)
     changes = {
         "name": name.strip(),
         "unit": unit.strip(),
@@ -192,7 +200,7 @@ def _check_number(city_code: str, year: int, sequence: int, exclude: int | None 
 @transaction.atomic
 def bulletin_create(
     *,
-    actor: User | None,
+    actor: User,
     city_code: str,
     year: int,
     sequence: int,
@@ -204,8 +212,7 @@ def bulletin_create(
     imported: bool = False,
 ) -> Bulletin:
     """A new draft issue; name, unit and the distribution lines default to the city's masthead."""
-    if actor is not None:
-        _require(can_manage(actor, city_code))
+    require(actor, "bulletin.manage", city_code)
     masthead = masthead_for(city_code)
     _check_number(city_code, year, sequence)
     bulletin = Bulletin(
@@ -232,7 +239,7 @@ def bulletin_create(
 
 @transaction.atomic
 def bulletin_update(*, actor: User, bulletin: Bulletin, expected_version: int, **changes) -> Bulletin:
-    _require(can_manage(actor, bulletin.region_code))
+    require(actor, "bulletin.manage", bulletin)
     _require_draft(bulletin)
     year, sequence = changes.get("year", bulletin.year), changes.get("sequence", bulletin.sequence)
     _check_number(bulletin.region_code, year, sequence, exclude=bulletin.pk)
@@ -242,7 +249,7 @@ def bulletin_update(*, actor: User, bulletin: Bulletin, expected_version: int, *
 @transaction.atomic
 def bulletin_publish(*, actor: User, bulletin: Bulletin, expected_version: int) -> Bulletin:
     """Freeze the issue: compose it once more from its articles and their records, and keep that copy."""
-    _require(can_manage(actor, bulletin.region_code))
+    require(actor, "bulletin.publish", bulletin)
     bulletin = Bulletin.objects.held(bulletin).select_for_update().get()
     _require_draft(bulletin)
     document = compose.compose(bulletin)
@@ -272,7 +279,7 @@ def _check_sources(bulletin: Bulletin) -> None:
         raise ValidationError("；".join(problems) + "，请修改或移出本期后再发布。", code="sources")
 
 
-def _freeze(bulletin: Bulletin, document: Document, *, actor: User | None, expected_version: int) -> None:
+def _freeze(bulletin: Bulletin, document: Document, *, actor: User, expected_version: int) -> None:
     now = timezone.now()
     updated = (
         Bulletin.objects.held(bulletin)
@@ -281,7 +288,7 @@ def _freeze(bulletin: Bulletin, document: Document, *, actor: User | None, expec
             status=BulletinStatus.PUBLISHED,
             snapshot=document.as_dict(),
             published_at=now,
-            published_by=actor if actor and actor.pk else None,
+            published_by=actor,
             version=expected_version + 1,
             updated_at=now,
         )
@@ -311,9 +318,10 @@ class Unit:
 
 
 def unit_of(user: User, city_code: str) -> Unit:
+    """The writing unit: the user's station, or their bureau's region (a city's bureau: the city itself)."""
     if user.scope_station_id:
         return Unit(user.scope_station.region_code, user.scope_station_id)
-    if user.scope_region_id and user.role != Role.CITY:
+    if user.scope_region_id:
         return Unit(user.scope_region.code, None)
     return Unit(city_code, None)
 
@@ -354,7 +362,7 @@ def _end_position(bulletin: Bulletin, section: str) -> int:
 @transaction.atomic
 def article_create(
     *,
-    actor: User | None,
+    actor: User,
     city_code: str,
     section: str,
     title: str,
@@ -371,15 +379,14 @@ def article_create(
     about_code: str = "",
 ) -> Article:
     """An article: straight into a draft issue (the city's own), or a draft of a unit to send in later."""
-    if actor is not None:
-        if bulletin is not None:
-            _require(can_manage(actor, bulletin.region_code))
-        else:
-            _require(city_code_of(actor) == city_code or actor.is_superuser)
+    if bulletin is not None:
+        require(actor, "bulletin.manage", bulletin)
+    else:
+        require(actor, "article.write", city_code)
     if bulletin is not None:
         bulletin = _open_issue(bulletin.pk)
         city_code = bulletin.region_code
-    unit = unit or (unit_of(actor, city_code) if actor is not None else Unit(city_code, None))
+    unit = unit or unit_of(actor, city_code)
     _check_body(body, source_kind, source_id, title)
     article = Article(
         city_code=city_code,
@@ -413,7 +420,7 @@ EDITABLE = ("title", "body", "byline", "section", "table_as_of")
 
 @transaction.atomic
 def article_update(*, actor: User, article: Article, expected_version: int, **changes) -> Article:
-    _require(can_edit_article(actor, article))
+    require(actor, "article.edit", article)
     if article.bulletin_id:
         _open_issue(article.bulletin_id)
     unknown_fields = set(changes) - set(EDITABLE)
@@ -457,10 +464,9 @@ def _transition(article: Article, actor: User, expected_version: int, **changes)
 
 
 @transaction.atomic
-def article_submit(*, actor: User | None, article: Article, expected_version: int) -> Article:
+def article_submit(*, actor: User, article: Article, expected_version: int) -> Article:
     """Send a unit's article to the city (again, after it was returned)."""
-    if actor is not None:
-        _require(_own_unit(actor, article) and not can_manage(actor, article.city_code))
+    require(actor, "article.submit", article)
     if article.status not in {ArticleStatus.DRAFT, ArticleStatus.RETURNED}:
         raise ValidationError("这篇稿件已报送或已被采用。", code="state")
     return _transition(article, actor, expected_version, status=ArticleStatus.SUBMITTED)
@@ -470,7 +476,8 @@ def article_submit(*, actor: User | None, article: Article, expected_version: in
 def article_accept(
     *, actor: User, article: Article, bulletin: Bulletin, section: str, expected_version: int
 ) -> Article:
-    _require(can_manage(actor, article.city_code) and bulletin.region_code == article.city_code)
+    require(actor, "article.review", article)
+    require(actor, "article.review", bulletin)
     bulletin = _open_issue(bulletin.pk)
     if article.status != ArticleStatus.SUBMITTED:
         raise ValidationError("只能采用已报送、待处理的稿件。", code="state")
@@ -491,7 +498,7 @@ def article_accept(
 @transaction.atomic
 def article_return(*, actor: User, article: Article, comment: str, expected_version: int) -> Article:
     """Hand a unit's article back with the reason (from the inbox, or out of a draft issue)."""
-    _require(can_manage(actor, article.city_code))
+    require(actor, "article.review", article)
     if article.bulletin_id:
         _open_issue(article.bulletin_id)
     comment = comment.strip()
@@ -509,7 +516,7 @@ def article_return(*, actor: User, article: Article, comment: str, expected_vers
 @transaction.atomic
 def article_take_out(*, actor: User, article: Article, expected_version: int) -> Article:
     """Take an article out of a draft issue: a unit's goes back to the inbox, the city's own becomes a draft."""
-    _require(can_manage(actor, article.city_code))
+    require(actor, "article.review", article)
     if article.bulletin_id is None:
         raise ValidationError("这篇稿件不在任何一期中。", code="state")
     _open_issue(article.bulletin_id)
@@ -520,7 +527,7 @@ def article_take_out(*, actor: User, article: Article, expected_version: int) ->
 @transaction.atomic
 def article_move(*, actor: User, article: Article, step: int) -> None:
     """One place up (-1) or down (+1) within its section of the issue."""
-    _require(can_manage(actor, article.city_code))
+    require(actor, "article.review", article)
     if article.bulletin_id is None:
         raise ValidationError("这篇稿件不在任何一期中。", code="state")
     _open_issue(article.bulletin_id)
@@ -551,13 +558,13 @@ def article_move(*, actor: User, article: Article, step: int) -> None:
 
 @transaction.atomic
 def article_from_source(
-    *, actor: User | None, kind: str, pk: int, city_code: str, bulletin: Bulletin | None = None
+    *, actor: User, kind: str, pk: int, city_code: str, bulletin: Bulletin | None = None
 ) -> Article:
     """A first draft from a record the actor may see: its text with the facts as placeholders."""
     if kind not in SOURCES:
         raise ValidationError("不支持的来源记录类型。", code="kind")
     spec = SOURCES[kind]
-    record = (spec.records(actor) if actor is not None else spec.every()).filter(pk=pk).first()
+    record = spec.records(actor).filter(pk=pk).first()
     if record is None:
         raise ValidationError("找不到这条记录，或无权使用。", code="missing")
     draft = spec.draft(record, spec.facts(record))
@@ -621,7 +628,7 @@ def _store_photo(article: Article, photo: CleanPhoto, caption: str) -> ArticlePh
 
 @transaction.atomic
 def photo_add(*, actor: User, article: Article, upload, caption: str) -> ArticlePhoto:
-    _require(can_edit_article(actor, article))
+    require(actor, "article.edit", article)
     if article.bulletin_id:
         _open_issue(article.bulletin_id)
     if article.photos.count() >= MAX_PHOTOS_PER_ARTICLE:
@@ -638,7 +645,7 @@ def photo_add(*, actor: User, article: Article, upload, caption: str) -> Article
 @transaction.atomic
 def photo_remove(*, actor: User, photo: ArticlePhoto) -> None:
     article = photo.article
-    _require(can_edit_article(actor, article))
+    require(actor, "article.edit", article)
     if article.bulletin_id:
         _open_issue(article.bulletin_id)
     path = photo.path
@@ -690,7 +697,7 @@ def _short_name(name: str) -> str:
 @transaction.atomic
 def import_issue(
     *,
-    actor: User | None,
+    actor: User,
     city_code: str,
     sections: list,
     year: int,
@@ -701,8 +708,7 @@ def import_issue(
 ) -> Bulletin:
     """File a back issue as corrected on the review page (`sections`: content.Section list): a published issue
     of the archive, its articles filed under the place their titles name, its tables kept as they are."""
-    if actor is not None:
-        _require(can_manage(actor, city_code))
+    require(actor, "bulletin.manage", city_code)
     if not any(section.articles for section in sections):
         raise ValidationError("没有要导入的稿件。", code="empty")
     bulletin = bulletin_create(

@@ -19,6 +19,7 @@ from shuangbai.assistance.models import Batch
 from shuangbai.cases.models import Case
 from shuangbai.core.dates import day_label
 from shuangbai.core.models import User
+from shuangbai.core.permissions import has_perm
 from shuangbai.regions.models import Region
 from shuangbai.supervision.models import Inspection
 
@@ -116,7 +117,7 @@ def _activity_draft(activity: Activity, facts: dict[str, str]) -> DraftText:
 
 def _case_records(user: User) -> QuerySet:
     # only an exemplary case has a publishable write-up; nothing else of a case may leave the system
-    if not user.sees_personal_data:
+    if not has_perm(user, "case.view"):
         return Case.objects.none()
     return (
         Case.objects.visible_to(user).filter(exemplary=True).select_related("station").order_by("-opened_on")
@@ -186,7 +187,7 @@ def _batch_draft(batch: Batch, facts: dict[str, str]) -> DraftText:
 
 
 def _inspection_records(user: User) -> QuerySet:
-    if not user.sees_personal_data:
+    if not has_perm(user, "inspection.view"):
         return Inspection.objects.none()
     return Inspection.objects.visible_to(user).select_related("station").order_by("-visited_on", "-id")
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
+from shuangbai.core.permissions import has_perm, require_page
 from shuangbai.regions.models import Level
 
 from . import compose, importer, selectors, services
@@ -60,16 +61,15 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def _manager_city(request: HttpRequest) -> str:
     """The city whose bulletin the user manages, or 403."""
-    city = services.city_code_of(request.user)
-    if city is None or not services.can_manage(request.user, city):
-        raise PermissionDenied
+    city = services.city_code_of(request.user) or ""
+    require_page(request.user, "bulletin.manage", city)
     return city
 
 
 def _writer_city(request: HttpRequest) -> str:
-    city = services.city_code_of(request.user)
-    if city is None:
-        raise PermissionDenied
+    """The city the user writes articles for, or 403."""
+    city = services.city_code_of(request.user) or ""
+    require_page(request.user, "article.write", city)
     return city
 
 
@@ -87,7 +87,7 @@ def _int_arg(value: str | None) -> int | None:
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     city = services.city_code_of(user)
-    manages = bool(city) and services.can_manage(user, city)
+    manages = bool(city) and has_perm(user, "bulletin.manage", city)
     bulletins = selectors.bulletin_list(user)
     return render(
         request,
@@ -166,7 +166,8 @@ def bulletin_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = selectors.get_bulletin_for_user(request.user, pk)
-    if not services.can_manage(request.user, bulletin.region_code) or bulletin.is_published:
+    require_page(request.user, "bulletin.manage", bulletin)
+    if bulletin.is_published:
         raise PermissionDenied
     fields = ("year", "sequence", "issued_on", "name", "unit", "sent_to", "copied_to")
     form = BulletinEditForm(
@@ -191,7 +192,7 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = selectors.get_bulletin_for_user(request.user, pk)
-    manages = services.can_manage(request.user, bulletin.region_code)
+    manages = has_perm(request.user, "bulletin.manage", bulletin)
     editing = manages and not bulletin.is_published
     articles = list(selectors.issue_articles(bulletin))
     sections = [(key, label, [a for a in articles if a.section == key]) for key, label in Section.choices]
@@ -277,6 +278,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = selectors.get_bulletin_for_user(request.user, pk)
     if request.method == "GET":
         return redirect(bulletin)
+    require_page(request.user, "bulletin.publish", bulletin)
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "页面已过期，请刷新后再发布。")
@@ -297,8 +299,7 @@ def table_insert(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = selectors.get_bulletin_for_user(request.user, pk)
     if request.method == "GET":
         return redirect(bulletin)
-    if not services.can_manage(request.user, bulletin.region_code):
-        raise PermissionDenied
+    require_page(request.user, "bulletin.manage", bulletin)
     form = TableForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -322,7 +323,8 @@ def _bulletin_arg(request: HttpRequest) -> Bulletin | None:
     if pk is None:
         return None
     bulletin = selectors.get_bulletin_for_user(request.user, pk)
-    if not services.can_manage(request.user, bulletin.region_code) or bulletin.is_published:
+    require_page(request.user, "bulletin.manage", bulletin)
+    if bulletin.is_published:
         raise PermissionDenied
     return bulletin
 
@@ -396,20 +398,20 @@ def article_draft(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.get_article_for_user(request.user, pk)
     user = request.user
-    manages = services.can_manage(user, article.city_code)
+    manages = has_perm(user, "bulletin.manage", article)
     published = bool(article.bulletin_id) and article.bulletin.is_published
     # who changed what: the audit log's, so for bureau roles only
-    history = selectors.article_history(article) if user.is_bureau else None
+    history = selectors.article_history(article) if has_perm(user, "audit.view") else None
     live = article.source_kind and not published
     context = {
         "article": article,
         "content": compose.printed_article(article),  # a published one as frozen, not as its records are now
         "facts": record_facts(article.source_kind, article.source_id) if live else {},
         "photos": list(article.photos.all()),
-        "can_edit": services.can_edit_article(user, article),
+        "can_edit": has_perm(user, "article.edit", article),
         "can_submit": not manages
         and article.status in {ArticleStatus.DRAFT, ArticleStatus.RETURNED}
-        and services.can_edit_article(user, article),
+        and has_perm(user, "article.edit", article),
         "manages": manages and not published,
         "history": history,
         "photo_form": PhotoForm(),
@@ -426,8 +428,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.get_article_for_user(request.user, pk)
-    if not services.can_edit_article(request.user, article):
-        raise PermissionDenied
+    require_page(request.user, "article.edit", article)
     initial = {
         "version": article.version,
         "section": article.section,
@@ -457,11 +458,15 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _article_action(request: HttpRequest, pk: int, run, done: str, form_class=ActionForm, **form_kwargs):
-    """POST a status change: the article (404 outside reach), the version, the service; back to the article."""
+def _article_action(
+    request: HttpRequest, pk: int, permission: str, run, done: str, form_class=ActionForm, **form_kwargs
+):
+    """POST a status change: the article (404 outside reach), the permission, the version, the service; back to
+    the article."""
     article = selectors.get_article_for_user(request.user, pk)
     if request.method == "GET":
         return redirect(article)
+    require_page(request.user, permission, article)
     form = form_class(request.POST, **form_kwargs)
     if not form.is_valid():
         errors = [
@@ -487,6 +492,7 @@ def article_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _article_action(
         request,
         pk,
+        "article.submit",
         lambda a, v, d: services.article_submit(actor=request.user, article=a, expected_version=v),
         "已报送市民政局，等待采用。",
     )
@@ -497,8 +503,7 @@ def article_accept(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.get_article_for_user(request.user, pk)
     if request.method == "GET":
         return redirect(article)
-    if not services.can_manage(request.user, article.city_code):
-        raise PermissionDenied
+    require_page(request.user, "article.review", article)
     drafts = selectors.draft_issues(request.user, article.city_code)
 
     def run(a, version, data):
@@ -513,7 +518,7 @@ def article_accept(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=version,
         )
 
-    return _article_action(request, pk, run, "已采用到本期。", AcceptForm, bulletins=drafts)
+    return _article_action(request, pk, "article.review", run, "已采用到本期。", AcceptForm, bulletins=drafts)
 
 
 @require_http_methods(["GET", "POST"])
@@ -521,6 +526,7 @@ def article_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _article_action(
         request,
         pk,
+        "article.review",
         lambda a, v, d: services.article_return(
             actor=request.user, article=a, comment=d["comment"], expected_version=v
         ),
@@ -538,6 +544,7 @@ def article_take_out(request: HttpRequest, pk: int) -> HttpResponse:
     _article_action(
         request,
         pk,
+        "article.review",
         lambda a, v, d: services.article_take_out(actor=request.user, article=a, expected_version=v),
         "已移出本期。",
     )
@@ -549,6 +556,7 @@ def article_move(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.get_article_for_user(request.user, pk)
     if request.method == "GET":
         return redirect(article)
+    require_page(request.user, "article.review", article)
     step = -1 if request.POST.get("step") == "up" else 1
     try:
         services.article_move(actor=request.user, article=article, step=step)
@@ -564,6 +572,7 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.get_article_for_user(request.user, pk)
     if request.method == "GET":
         return redirect(article)
+    require_page(request.user, "article.edit", article)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -595,6 +604,7 @@ def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
     article = photo.article
     if request.method == "GET":
         return redirect(article)
+    require_page(request.user, "article.edit", article)
     services.photo_remove(actor=request.user, photo=photo)
     messages.success(request, "照片已删除。")
     return redirect(article)

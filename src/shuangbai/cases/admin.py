@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from shuangbai.core.admin import ReadOnlyAdmin
+
 from .models import Agency
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "region", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name"]

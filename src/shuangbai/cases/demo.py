@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from shuangbai.core.models import User
+from shuangbai.core.models import User, system_actor
 from shuangbai.registry.models import Beneficiary, Status
 from shuangbai.staff.models import Position, Staff
 from shuangbai.stations.models import Station
@@ -85,7 +85,7 @@ def _agency(name: str) -> Agency:
     return Agency.objects.get(name=name)
 
 
-def _xiao_q(actor: User | None) -> int:
+def _xiao_q(actor: User) -> int:
     station = _station("桂圩镇")
     if station is None:
         return 0
@@ -95,7 +95,7 @@ def _xiao_q(actor: User | None) -> int:
     opened = max(person.registered_on, date(2023, 2, 1))
     referred, admitted = max(opened, date(2023, 2, 2)), max(opened, date(2023, 2, 3))
     case = case_open(
-        actor=None,
+        actor=system_actor(),
         beneficiary=person,
         opened_on=opened,
         source="agency",
@@ -104,7 +104,7 @@ def _xiao_q(actor: User | None) -> int:
         worker=worker,
     )
     case = case_update(
-        actor=None,
+        actor=system_actor(),
         case=case,
         version=case.version,
         assessed_on=opened,
@@ -113,15 +113,17 @@ def _xiao_q(actor: User | None) -> int:
         risk_level="high",
         assessment_notes="精神障碍，发病时有攻击行为，需专业医疗机构住院治疗；送院途中需专人陪同安抚。",
     )
-    admit = goal_add(actor=None, case=case, text="多方接力，平安送郁南县民安医院住院治疗", target_on=admitted)
+    admit = goal_add(
+        actor=system_actor(), case=case, text="多方接力，平安送郁南县民安医院住院治疗", target_on=admitted
+    )
     family = goal_add(
-        actor=None,
+        actor=system_actor(),
         case=case,
         text="疏导家属照顾压力，增进家属对精神疾病的认识",
         target_on=admitted + timedelta(days=45),
     )
     chain = referral_create(
-        actor=None,
+        actor=system_actor(),
         case=case,
         agency=_agency("郁南县民安医院"),
         purpose="送院住院治疗",
@@ -130,7 +132,7 @@ def _xiao_q(actor: User | None) -> int:
         notes="高明区救助站完成身份甄别，启动跨市接力护送。",
     )
     joint = referral_create(
-        actor=None,
+        actor=system_actor(),
         case=case,
         agency=_agency("桂圩镇残联"),
         purpose="联合协助办理入院手续",
@@ -138,14 +140,14 @@ def _xiao_q(actor: User | None) -> int:
         notes="与罗顺村委会一起与家属沟通送院安排。",
     )
     case_note_add(
-        actor=None,
+        actor=system_actor(),
         case=case,
         worker=worker,
         written_on=referred,
         text="社工与村干部上门与家属沟通，家属希望送回郁南县民安医院治疗；联系各救助站及镇残联，协调接力护送与入院手续。",
     )
     referral_step_add(
-        actor=None,
+        actor=system_actor(),
         referral=chain,
         status="accepted",
         on_date=admitted,
@@ -153,7 +155,7 @@ def _xiao_q(actor: User | None) -> int:
         notes="接力护送。",
     )
     referral_step_add(
-        actor=None,
+        actor=system_actor(),
         referral=chain,
         status="accepted",
         on_date=admitted,
@@ -161,32 +163,36 @@ def _xiao_q(actor: User | None) -> int:
         notes="接力护送至郁南县。",
     )
     referral_step_add(
-        actor=None, referral=chain, status="done", on_date=admitted, notes="办理入院，社工全程陪同。"
+        actor=system_actor(),
+        referral=chain,
+        status="done",
+        on_date=admitted,
+        notes="办理入院，社工全程陪同。",
     )
     referral_step_add(
-        actor=None, referral=joint, status="done", on_date=admitted, notes="协助家属办理入院手续。"
+        actor=system_actor(), referral=joint, status="done", on_date=admitted, notes="协助家属办理入院手续。"
     )
     case_note_add(
-        actor=None,
+        actor=system_actor(),
         case=case,
         worker=worker,
         written_on=admitted,
         text="送院全程陪同，安抚服务对象的不安情绪，协助和指引家属办理入院手续。",
     )
-    goal_update(actor=None, goal=admit, status="achieved", target_on=admit.target_on)
+    goal_update(actor=system_actor(), goal=admit, status="achieved", target_on=admit.target_on)
     after = admitted + timedelta(days=7)
     if after <= timezone.localdate():
         case_note_add(
-            actor=None,
+            actor=system_actor(),
             case=case,
             worker=worker,
             written_on=after,
             text="回访家属：同理家属的不容易，疏导照顾压力，引导自我照顾、自我关怀；科普精神疾病知识，增进理解和照顾能力。",
         )
-        goal_update(actor=None, goal=family, status="achieved", target_on=family.target_on)
+        goal_update(actor=system_actor(), goal=family, status="achieved", target_on=family.target_on)
         case = Case.objects.get(pk=case.pk)
         case = case_close(
-            actor=None,
+            actor=system_actor(),
             case=case,
             closed_on=after,
             outcome="achieved",
@@ -195,7 +201,7 @@ def _xiao_q(actor: User | None) -> int:
         )
     case = Case.objects.get(pk=case.pk)
     case_set_exemplary(
-        actor=None,
+        actor=system_actor(),
         case=case,
         nickname="小Q",
         title="多方联动，助力小Q平安入院",
@@ -205,7 +211,7 @@ def _xiao_q(actor: User | None) -> int:
     return 1
 
 
-def _xiao_chen(actor: User | None) -> int:
+def _xiao_chen(actor: User) -> int:
     station = _station("河口街道")
     if station is None:
         return 0
@@ -227,7 +233,7 @@ def _xiao_chen(actor: User | None) -> int:
         return min(opened + timedelta(days=days), timezone.localdate())
 
     case = case_open(
-        actor=None,
+        actor=system_actor(),
         beneficiary=person,
         opened_on=opened,
         source="visit",
@@ -235,7 +241,7 @@ def _xiao_chen(actor: User | None) -> int:
         worker=worker,
     )
     case = case_update(
-        actor=None,
+        actor=system_actor(),
         case=case,
         version=case.version,
         assessed_on=on(14),
@@ -244,8 +250,10 @@ def _xiao_chen(actor: User | None) -> int:
         risk_level="medium",
         assessment_notes="肢体二级残疾，行动不便；情绪低落，需持续关注心理状况。",
     )
-    trust = goal_add(actor=None, case=case, text="建立专业关系，愿意与社工交流", target_on=on(60))
-    friends = goal_add(actor=None, case=case, text="结识同龄朋友，走出家门与村民交往", target_on=on(150))
+    trust = goal_add(actor=system_actor(), case=case, text="建立专业关系，愿意与社工交流", target_on=on(60))
+    friends = goal_add(
+        actor=system_actor(), case=case, text="结识同龄朋友，走出家门与村民交往", target_on=on(150)
+    )
     for days, text in (
         (7, "首次上门，服务对象不愿交谈，社工表达关心后离开，约定下次探访。"),
         (30, "多次探访后服务对象开始回应，试探性交谈，谈及受伤前的爱好。"),
@@ -253,12 +261,12 @@ def _xiao_chen(actor: User | None) -> int:
         (100, "介绍大学在校生与服务对象相识，同龄人交友，精神上得到慰藉。"),
         (150, "服务对象已能走出家门，与村民和朋友相处唠家常。"),
     ):
-        case_note_add(actor=None, case=case, worker=worker, written_on=on(days), text=text)
-    goal_update(actor=None, goal=trust, status="achieved", target_on=trust.target_on)
-    goal_update(actor=None, goal=friends, status="achieved", target_on=friends.target_on)
+        case_note_add(actor=system_actor(), case=case, worker=worker, written_on=on(days), text=text)
+    goal_update(actor=system_actor(), goal=trust, status="achieved", target_on=trust.target_on)
+    goal_update(actor=system_actor(), goal=friends, status="achieved", target_on=friends.target_on)
     case = Case.objects.get(pk=case.pk)
     case = case_close(
-        actor=None,
+        actor=system_actor(),
         case=case,
         closed_on=on(155),
         outcome="achieved",
@@ -266,7 +274,7 @@ def _xiao_chen(actor: User | None) -> int:
         version=case.version,
     )
     case_set_exemplary(
-        actor=None,
+        actor=system_actor(),
         case=case,
         nickname="小陈",
         title="走出家门的小陈",
@@ -276,7 +284,7 @@ def _xiao_chen(actor: User | None) -> int:
     return 1
 
 
-def _sulong(actor: User | None) -> int:
+def _sulong(actor: User) -> int:
     """Ordinary cases: one closed in January 2023, one open since then with a referral under way, one opened
     recently."""
     station = _station("素龙街道")
@@ -303,7 +311,7 @@ def _sulong(actor: User | None) -> int:
         used.append(elder.pk)
         opened = max(elder.registered_on, date(2023, 1, 9))
         case = case_open(
-            actor=None,
+            actor=system_actor(),
             beneficiary=elder,
             opened_on=opened,
             source="visit",
@@ -311,29 +319,29 @@ def _sulong(actor: User | None) -> int:
             worker=worker,
         )
         goal = goal_add(
-            actor=None,
+            actor=system_actor(),
             case=case,
             text="协助申请临时救助，解决冬季取暖",
             target_on=opened + timedelta(days=14),
         )
         case_note_add(
-            actor=None,
+            actor=system_actor(),
             case=case,
             worker=worker,
             written_on=opened,
             text="入户评估居住与健康状况，联系村医上门测血压。",
         )
         case_note_add(
-            actor=None,
+            actor=system_actor(),
             case=case,
             worker=worker,
             written_on=opened + timedelta(days=7),
             text="协助准备临时救助申请材料，送来棉被一床。",
         )
-        goal_update(actor=None, goal=goal, status="achieved", target_on=goal.target_on)
+        goal_update(actor=system_actor(), goal=goal, status="achieved", target_on=goal.target_on)
         case = Case.objects.get(pk=case.pk)
         case_close(
-            actor=None,
+            actor=system_actor(),
             case=case,
             closed_on=opened + timedelta(days=14),
             outcome="achieved",
@@ -346,7 +354,7 @@ def _sulong(actor: User | None) -> int:
         used.append(mother.pk)
         opened = max(mother.registered_on, date(2023, 1, 12))
         case = case_open(
-            actor=None,
+            actor=system_actor(),
             beneficiary=mother,
             opened_on=opened,
             source="walk_in",
@@ -354,20 +362,26 @@ def _sulong(actor: User | None) -> int:
             worker=worker,
         )
         goal_add(
-            actor=None, case=case, text="链接就业培训，增加家庭收入", target_on=opened + timedelta(days=90)
+            actor=system_actor(),
+            case=case,
+            text="链接就业培训，增加家庭收入",
+            target_on=opened + timedelta(days=90),
         )
         goal_add(
-            actor=None, case=case, text="为孩子链接课业辅导志愿者", target_on=opened + timedelta(days=60)
+            actor=system_actor(),
+            case=case,
+            text="为孩子链接课业辅导志愿者",
+            target_on=opened + timedelta(days=60),
         )
         case_note_add(
-            actor=None,
+            actor=system_actor(),
             case=case,
             worker=worker,
             written_on=opened,
             text="来站求助，了解家庭收支与子女学习情况。",
         )
         referral_create(
-            actor=None,
+            actor=system_actor(),
             case=case,
             agency=_agency("云浮市妇女联合会"),
             purpose="妇女就业技能培训",
@@ -378,7 +392,7 @@ def _sulong(actor: User | None) -> int:
     if family is not None:
         opened = max(family.registered_on, today - timedelta(days=10))
         case = case_open(
-            actor=None,
+            actor=system_actor(),
             beneficiary=family,
             opened_on=opened,
             source="village",
@@ -386,7 +400,7 @@ def _sulong(actor: User | None) -> int:
             worker=worker,
         )
         case_note_add(
-            actor=None,
+            actor=system_actor(),
             case=case,
             worker=worker,
             written_on=opened,
@@ -397,7 +411,7 @@ def _sulong(actor: User | None) -> int:
 
 
 @transaction.atomic
-def load_demo(actor: User | None = None) -> int:
+def load_demo(actor: User) -> int:
     """Record the demo's cases; nothing if the Yunfu cases exist already. Returns the number of cases recorded."""
     seed_agencies(Agency)  # a flushed database has lost the migration's rows
     if Case.objects.filter(region_code__startswith="4453").exists():

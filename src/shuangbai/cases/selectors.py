@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from shuangbai.core.models import User
+from shuangbai.core.permissions import has_perm
 from shuangbai.core.scoping import code_range, get_visible_or_404
 from shuangbai.regions.models import Region
 from shuangbai.stations.models import Station
@@ -31,7 +32,7 @@ class CaseCounts:
 
 def _cases(user: User, *, station: Station | None = None, region: Region | None = None) -> QuerySet[Case]:
     cases = Case.objects.visible_to(user)
-    if not user.sees_personal_data:
+    if not has_perm(user, "case.view"):
         return cases.none()
     if station is not None:
         cases = cases.filter(station=station)
@@ -118,13 +119,6 @@ def case_reviews(case: Case):
 
 def case_goals(case: Case):
     return case.goals.order_by("id")
-
-
-def person_cases(user: User, beneficiary_id: int) -> QuerySet[Case]:
-    """A person's cases, for the beneficiary page (the lead's button and list)."""
-    if not user.sees_personal_data:
-        return Case.objects.none()
-    return Case.objects.visible_to(user).filter(beneficiary_id=beneficiary_id).order_by("-opened_on", "-id")
 
 
 def agency_choices() -> QuerySet[Agency]:

@@ -17,17 +17,18 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
 from shuangbai.core.dates import day_label
-from shuangbai.core.models import AuditAction, Role, User
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import require
 from shuangbai.core.versioning import update_versioned
 from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, RiskLevel, Status
-from shuangbai.registry.services import household_register, require_in_scope
+from shuangbai.registry.services import household_register
 from shuangbai.staff.models import Staff
 from shuangbai.stations.models import Station
 
@@ -48,8 +49,6 @@ from .models import (
     StepStatus,
 )
 
-STATION_ROLES = frozenset({Role.STATION_HEAD, Role.WORKER})
-AGENCY_ROLES = frozenset({Role.PROVINCE, Role.CITY})
 # What the intake and assessment form may change on an open case.
 CASE_FIELDS = (
     "source",
@@ -67,33 +66,9 @@ SENSITIVE_FIELDS = {"assessment_notes": "（评估说明已修改）"}
 # -------------------------------------------------------------------------------------------------- access
 
 
-def can_work(user: User, station: Station | int) -> bool:
-    """Opening and working a case: the head and workers of its station."""
-    if user.is_superuser:
-        return True
-    station_id = station if isinstance(station, int) else station.pk
-    return user.role in STATION_ROLES and user.scope_station_id == station_id
-
-
-def can_review(user: User) -> bool:
-    """Recording a review: supervisors (whose scope is their assigned stations)."""
-    return user.is_superuser or user.role == Role.SUPERVISOR
-
-
-def can_edit_agencies(user: User) -> bool:
-    return user.is_superuser or user.role in AGENCY_ROLES
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _require_work(actor: User | None, case_or_station: Case | Station) -> None:
+def _require_work(actor: User, case_or_station: Case | Station) -> None:
     station = case_or_station if isinstance(case_or_station, Station) else case_or_station.station
-    if actor is not None:
-        require_in_scope(actor, station)
-        _require(can_work(actor, station))
+    require(actor, "case.work", station)
 
 
 def _not_future(day: date | None, field: str, what: str) -> None:
@@ -135,7 +110,7 @@ def _locked(case: Case) -> Case:
 @transaction.atomic
 def case_open(
     *,
-    actor: User | None,
+    actor: User,
     beneficiary: Beneficiary,
     opened_on: date,
     source: str,
@@ -156,7 +131,7 @@ def case_open(
     presenting_problem = _text(
         presenting_problem, "presenting_problem", "请填写求助问题：服务对象为何需要个案服务。"
     )
-    if worker is None and actor is not None and actor.staff_id:
+    if worker is None and actor.staff_id:
         worker = actor.staff
     _check_worker(station, worker)
     if (
@@ -173,7 +148,7 @@ def case_open(
         opened_on=opened_on,
         source=source,
         presenting_problem=presenting_problem,
-        opened_by=actor if actor and actor.pk else None,
+        opened_by=actor,
         risk_level=beneficiary.risk_level,
     )
     case.full_clean()
@@ -195,7 +170,7 @@ def case_open(
 @transaction.atomic
 def case_open_for_new_person(
     *,
-    actor: User | None,
+    actor: User,
     station: Station,
     village: Region,
     person: dict[str, Any],
@@ -235,7 +210,7 @@ def _redact(diff: dict[str, list[Any]]) -> dict[str, list[Any]]:
 
 
 @transaction.atomic
-def case_update(*, actor: User | None, case: Case, version: int, **changes: Any) -> Case:
+def case_update(*, actor: User, case: Case, version: int, **changes: Any) -> Case:
     """Change the intake and the assessment of an open case (optimistic version check)."""
     _require_work(actor, case)
     unknown = set(changes) - set(CASE_FIELDS)
@@ -265,7 +240,7 @@ def case_update(*, actor: User | None, case: Case, version: int, **changes: Any)
 
 
 @transaction.atomic
-def goal_add(*, actor: User | None, case: Case, text: str, target_on: date | None = None) -> Goal:
+def goal_add(*, actor: User, case: Case, text: str, target_on: date | None = None) -> Goal:
     _require_work(actor, case)
     case = _locked(case)
     _require_open(case)
@@ -280,7 +255,7 @@ def goal_add(*, actor: User | None, case: Case, text: str, target_on: date | Non
 
 
 @transaction.atomic
-def goal_update(*, actor: User | None, goal: Goal, status: str, target_on: date | None = None) -> Goal:
+def goal_update(*, actor: User, goal: Goal, status: str, target_on: date | None = None) -> Goal:
     """Set a goal's status (and move its target date)."""
     case = goal.case
     _require_work(actor, case)
@@ -315,16 +290,16 @@ def goal_update(*, actor: User | None, goal: Goal, status: str, target_on: date 
 
 @transaction.atomic
 def case_note_add(
-    *, actor: User | None, case: Case, written_on: date, text: str, worker: Staff | None = None
+    *, actor: User, case: Case, written_on: date, text: str, worker: Staff | None = None
 ) -> CaseNote:
     """A dated case note by a worker of the station: the actor's own staff record (the system names one)."""
     _require_work(actor, case)
     case = _locked(case)
     _require_open(case)
-    if actor is not None:
-        if not actor.staff_id:
-            raise ValidationError("您的账号没有关联人员档案，不能记录个案记录。请联系管理员关联。")
+    if actor.staff_id:
         worker = actor.staff
+    elif not actor.is_superuser:  # the system account (the demo, loaders) names the worker
+        raise ValidationError("您的账号没有关联人员档案，不能记录个案记录。请联系管理员关联。")
     if worker is None:
         raise ValidationError({"worker": "请指明记录的社工。"})
     _check_worker(case.station, worker)
@@ -336,7 +311,7 @@ def case_note_add(
         written_on=written_on,
         worker=worker,
         text=text,
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     note.full_clean()
     note.save()
@@ -347,8 +322,7 @@ def case_note_add(
 @transaction.atomic
 def review_add(*, actor: User, case: Case, reviewed_on: date, comment: str) -> Review:
     """A supervisor's review of a case of a station they are assigned to (also of a closed case)."""
-    require_in_scope(actor, case.station)
-    _require(can_review(actor))
+    require(actor, "case.review", case.station)
     _not_future(reviewed_on, "reviewed_on", "督导日期")
     _not_before_opening(case, reviewed_on, "reviewed_on", "督导日期")
     comment = _text(comment, "comment", "请填写督导意见。")
@@ -363,9 +337,7 @@ def review_add(*, actor: User, case: Case, reviewed_on: date, comment: str) -> R
 
 
 @transaction.atomic
-def case_close(
-    *, actor: User | None, case: Case, closed_on: date, outcome: str, reason: str, version: int
-) -> Case:
+def case_close(*, actor: User, case: Case, closed_on: date, outcome: str, reason: str, version: int) -> Case:
     """Close a case (结案) with its outcome and reason. Final: a new need opens a new case."""
     _require_work(actor, case)
     _require_open(case)
@@ -396,7 +368,7 @@ def case_close(
             "closed_on": closed_on,
             "outcome": outcome,
             "close_reason": reason,
-            "closed_by": actor if actor and actor.pk else None,
+            "closed_by": actor,
         },
     )
     return case
@@ -416,7 +388,7 @@ def _check_agency(agency: Agency | None, field: str = "agency") -> Agency:
 @transaction.atomic
 def referral_create(
     *,
-    actor: User | None,
+    actor: User,
     case: Case,
     agency: Agency,
     purpose: str,
@@ -451,7 +423,7 @@ def referral_create(
         on_date=referred_on,
         status=StepStatus.SENT,
         notes=(notes or "").strip(),
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     audit_record(
         actor=actor,
@@ -465,7 +437,7 @@ def referral_create(
 @transaction.atomic
 def referral_step_add(
     *,
-    actor: User | None,
+    actor: User,
     referral: Referral,
     status: str,
     on_date: date,
@@ -495,7 +467,7 @@ def referral_step_add(
         on_date=on_date,
         status=status,
         notes=(notes or "").strip(),
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     step.full_clean()
     step.save()
@@ -639,7 +611,7 @@ def suggest_write_up(case: Case, nickname: str = "") -> dict[str, str]:
 
 @transaction.atomic
 def case_set_exemplary(
-    *, actor: User | None, case: Case, nickname: str, title: str, text: str, version: int
+    *, actor: User, case: Case, nickname: str, title: str, text: str, version: int
 ) -> Case:
     """Mark a case exemplary (优秀案例) with its publishable write-up, refused unless de-identified."""
     _require_work(actor, case)
@@ -663,7 +635,7 @@ def case_set_exemplary(
 
 
 @transaction.atomic
-def case_unset_exemplary(*, actor: User | None, case: Case, version: int) -> Case:
+def case_unset_exemplary(*, actor: User, case: Case, version: int) -> Case:
     """No longer an exemplary case; the write-up is kept for a later use."""
     _require_work(actor, case)
     return update_versioned(case, actor=actor, expected_version=version, changes={"exemplary": False})
@@ -674,7 +646,7 @@ def case_unset_exemplary(*, actor: User | None, case: Case, version: int) -> Cas
 
 @transaction.atomic
 def agency_create(*, actor: User, name: str, kind: str, region: Region | None = None) -> Agency:
-    _require(can_edit_agencies(actor))
+    require(actor, "catalogue.manage")
     name = _text(name, "name", "请填写机构名称。")
     if kind not in AgencyKind.values:
         raise ValidationError({"kind": "请选择机构类型。"})
@@ -691,7 +663,7 @@ def agency_create(*, actor: User, name: str, kind: str, region: Region | None = 
 def agency_update(
     *, actor: User, agency: Agency, name: str, kind: str, region: Region | None, active: bool
 ) -> Agency:
-    _require(can_edit_agencies(actor))
+    require(actor, "catalogue.manage")
     name = _text(name, "name", "请填写机构名称。")
     if kind not in AgencyKind.values:
         raise ValidationError({"kind": "请选择机构类型。"})

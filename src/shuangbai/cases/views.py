@@ -4,7 +4,7 @@ the user's scope is a 404 too, before any role check (on POST as on GET)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
-from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
 from shuangbai.regions.selectors import get_region_for_user
 from shuangbai.registry.forms import HouseholdCreateForm, PersonForm
@@ -55,17 +55,16 @@ def _station_arg(request: HttpRequest) -> Station | None:
 
 
 def _case_for_work(request: HttpRequest, pk: int) -> Case:
-    require_personal_data(request.user)
+    require_page(request.user, "case.view")
     case = selectors.get_case_for_user(request.user, pk)
-    if not services.can_work(request.user, case.station_id):
-        raise PermissionDenied
+    require_page(request.user, "case.work", case.station)
     return case
 
 
 @require_GET
+@requires("case.view")
 def index(request: HttpRequest) -> HttpResponse:
     """Cases of a station (`?station=`), a region (`?region=`) or the whole scope, by status."""
-    require_personal_data(request.user)
     station = _station_arg(request)
     region = None
     if station is None and request.GET.get("region"):
@@ -87,23 +86,21 @@ def index(request: HttpRequest) -> HttpResponse:
             "counts": selectors.case_counts(request.user, station=station, region=region),
             "page": page,
             "base_query": base,
-            "can_open": station is not None and services.can_work(request.user, station),
-            "can_edit_agencies": services.can_edit_agencies(request.user),
+            "can_open": station is not None and has_perm(request.user, "case.work", station),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("case.view")
 def create(request: HttpRequest) -> HttpResponse:
     """Open a case for a registered person (`?beneficiary=`)."""
-    require_personal_data(request.user)
     pk = _int_arg(request, "beneficiary")
     if pk is None:
         messages.info(request, "请从服务对象页面开案；尚未登记的人员，请从社工站的个案列表“新登记并开案”。")
         return redirect("cases:index")
     person = get_beneficiary_for_user(request.user, pk)
-    if not services.can_work(request.user, person.station_id):
-        raise PermissionDenied
+    require_page(request.user, "case.work", person.station)
     workers = station_workers(person.station)
     form = IntakeForm(request.POST or None, workers=workers)
     if request.method == "POST" and form.is_valid():
@@ -130,15 +127,14 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("case.view")
 def create_person(request: HttpRequest) -> HttpResponse:
     """Register a person not yet registered (a new household in a village of the station's town) and open
     their case in one go (`?station=`)."""
-    require_personal_data(request.user)
     station = _station_arg(request)
     if station is None:
         raise Http404
-    if not services.can_work(request.user, station):
-        raise PermissionDenied
+    require_page(request.user, "case.work", station)
     low, high = station.region_code[:9].ljust(12, "0"), station.region_code[:9].ljust(12, "9")
     villages = village_choices(request.user).filter(code__gte=low, code__lte=high).order_by("code")
     post = request.POST or None
@@ -186,13 +182,13 @@ def create_person(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("case.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     case = selectors.get_case_for_user(request.user, pk)
     audit_record(
         actor=request.user, action=AuditAction.VIEW, obj=case, object_repr=f"{case.beneficiary} {case}"
     )
-    can_work = services.can_work(request.user, case.station_id)
+    can_work = has_perm(request.user, "case.work", case.station)
     goals = selectors.case_goals(case)
     referrals = selectors.case_referrals(case)
     agencies = selectors.agency_choices()
@@ -223,7 +219,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for referral in referrals
             ],
             "can_work": can_work,
-            "can_review": services.can_review(request.user),
+            "can_review": has_perm(request.user, "case.review", case.station),
             "note_form": NoteForm() if can_work and case.is_open else None,
             "goal_form": GoalForm() if can_work and case.is_open else None,
         },
@@ -307,12 +303,11 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("case.view")
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     goal = selectors.get_goal_for_user(request.user, pk)
     case = goal.case
-    if not services.can_work(request.user, case.station_id):
-        raise PermissionDenied
+    require_page(request.user, "case.work", case.station)
     prefix = f"g{goal.pk}"
     form = GoalStatusForm(
         request.POST or None, initial={"status": goal.status, "target_on": goal.target_on}, prefix=prefix
@@ -336,11 +331,10 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("case.view")
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     case = selectors.get_case_for_user(request.user, pk)
-    if not services.can_review(request.user):
-        raise PermissionDenied
+    require_page(request.user, "case.review", case.station)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -467,12 +461,11 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("case.view")
 def step_create(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     referral = selectors.get_referral_for_user(request.user, pk)
     case = referral.case
-    if not services.can_work(request.user, case.station_id):
-        raise PermissionDenied
+    require_page(request.user, "case.work", case.station)
     if referral.is_finished:
         messages.info(request, f"该转介已{referral.get_status_display()}。")
         return redirect(case)
@@ -515,10 +508,9 @@ def _region_or_error(form: AgencyForm) -> tuple[Region | None, bool]:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("catalogue.manage")
 def agencies(request: HttpRequest) -> HttpResponse:
     """The agency catalogue: the province and city bureaus list, add and edit agencies."""
-    if not services.can_edit_agencies(request.user):
-        raise PermissionDenied
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         region, ok = _region_or_error(form)
@@ -543,8 +535,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency, pk=pk)  # the catalogue is shared, not scoped programme data
-    if not services.can_edit_agencies(request.user):
-        raise PermissionDenied
+    require_page(request.user, "catalogue.manage")
     initial = {
         "name": agency.name,
         "kind": agency.kind,

@@ -67,7 +67,7 @@ def audit_record(
     if region_code is None:
         region_code = getattr(obj, "region_code", None) or (actor.home_region_code if actor else "")
     return AuditEntry.objects.create(
-        actor=actor if actor and actor.pk else None,
+        actor=actor,
         actor_name=actor_name if actor_name is not None else (actor.username if actor else ""),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

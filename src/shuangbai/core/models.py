@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     WORKER = "worker", "社工"
     SUPERVISOR = "supervisor", "督导"
     VIEWER = "viewer", "只读（看板）"
+    SYSTEM = "system", "系统"  # the named account loaders and commands act as; it cannot log in
 
 
 REGION_ROLES = frozenset({Role.PROVINCE, Role.CITY, Role.COUNTY, Role.VIEWER})
@@ -59,25 +60,26 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @property
-    def is_bureau(self) -> bool:
-        return self.is_superuser or self.role in BUREAU_ROLES
-
-    @property
-    def can_manage_org(self) -> bool:
-        """Create, edit and retire stations, points and staff."""
-        return self.is_bureau
-
-    @property
-    def sees_personal_data(self) -> bool:
-        return self.is_superuser or self.role != Role.VIEWER
-
-    @property
     def home_region_code(self) -> str:
         if self.scope_station_id:
             return self.scope_station.region_code
         if self.scope_region_id:
             return self.scope_region.code
         return ""
+
+
+SYSTEM_USERNAME = "system"
+
+
+def system_actor() -> User:
+    """The account the demo, synth, migrations and command-line loaders act as, so every write has a real actor
+    that the audit log names. A superuser without a usable password; the login backend refuses it too."""
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is None:
+        user = User(username=SYSTEM_USERNAME, role=Role.SYSTEM, display_name="系统", is_superuser=True)
+        user.set_unusable_password()
+        user.save()
+    return user
 
 
 class AuditAction(models.TextChoices):

@@ -24,7 +24,7 @@ ROLE_LEVELS = {
 @transaction.atomic
 def user_create(
     *,
-    actor: User | None,
+    actor: User,
     username: str,
     password: str | None,
     role: str,

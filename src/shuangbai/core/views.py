@@ -4,13 +4,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .audit import audit_record
 from .forms import AuditSearchForm, LoginForm
 from .models import AuditAction, Role
+from .permissions import requires
 from .selectors import audit_search
 
 
@@ -49,9 +50,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("audit.view")
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_bureau:
-        raise Http404
     form = AuditSearchForm(request.GET or None)
     entries = audit_search(request.user)
     if form.is_valid():

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from shuangbai.core.admin import ReadOnlyAdmin
+
 from .models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "level", "fictional")
     list_filter = ("level",)
     search_fields = ("code", "name")

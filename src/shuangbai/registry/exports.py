@@ -8,7 +8,6 @@ and memory stays flat (openpyxl write-only).
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
@@ -16,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from shuangbai.core.dates import age_on
 from shuangbai.core.masking import mask_phone
 from shuangbai.core.models import User
+from shuangbai.core.permissions import require
 from shuangbai.core.spreadsheets import export_sheet, finish_export, safe_cell
 
 from .models import (
@@ -96,8 +96,7 @@ def export_beneficiaries_counted(
     *, actor: User, people: QuerySet[Beneficiary], description: str
 ) -> tuple[bytes, int]:
     """As export_beneficiaries, also giving the number of people written (for the command line's summary)."""
-    if not actor.sees_personal_data:
-        raise PermissionDenied
+    require(actor, "beneficiary.view")
     today = timezone.localdate()
     workbook, sheet = export_sheet(actor=actor, title="服务对象", headers=HEADERS, description=description)
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -45,6 +45,7 @@ from shuangbai.core.audit import audit_record, current_ip, field_changes
 from shuangbai.core.crypto import decrypt_bytes, encrypt_bytes
 from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, AuditEntry, User
+from shuangbai.core.permissions import require
 from shuangbai.core.scoping import code_range, scope_of, unscoped
 from shuangbai.core.spreadsheets import clean_text
 from shuangbai.core.validators import PHONE_ERROR, normalise_phone
@@ -69,7 +70,7 @@ from .models import (
     Status,
     Umbrella,
 )
-from .services import IMPORT_ROLES, identity, redact_changes, registered_elsewhere_message
+from .services import identity, redact_changes, registered_elsewhere_message
 
 logger = logging.getLogger(__name__)
 
@@ -1211,13 +1212,6 @@ class _Writer:
 # ------------------------------------------------------------------------------------------ the import
 
 
-def _require_importer(actor: User, into: Region) -> None:
-    if not (actor.is_superuser or actor.role in IMPORT_ROLES):
-        raise PermissionDenied
-    if not Region.objects.visible_to(actor).filter(pk=into.pk).exists():
-        raise PermissionDenied
-
-
 def import_ledger(
     *, actor: User, data: bytes, filename: str, into: Region, update: bool = False
 ) -> ImportRun:
@@ -1227,7 +1221,7 @@ def import_ledger(
     Raises LedgerError for a file that cannot be read as a ledger at all (nothing is recorded), and
     PermissionDenied when the actor may not import, or not into `into`."""
     started = time.monotonic()
-    _require_importer(actor, into)
+    require(actor, "beneficiary.import", into)
     source = _open(data)
     try:
         # every row is placed by the importer's scope (scope_of, above and in _Places), the holder of a number

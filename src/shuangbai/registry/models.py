@@ -342,6 +342,10 @@ class ImportStatus(models.TextChoices):
 class ImportRunQuerySet(ScopedQuerySet):
     scope_station_field = None
 
+    def visible_to(self, user) -> ImportRunQuerySet:
+        """An import's result is its importer's alone (in their scope)."""
+        return super().visible_to(user).filter(actor_id=user.pk)
+
 
 class ImportRun(ScopedModel, models.Model):
     """One upload of a ledger: who, into where, what came of it. The error file is kept encrypted."""

@@ -276,7 +276,7 @@ def import_runs(user: User) -> QuerySet[ImportRun]:
 
 def get_import_run_for_user(user: User, pk: int) -> ImportRun:
     """An import's result is its importer's: anyone else gets the 404 of a missing record."""
-    return get_visible_or_404(ImportRun.objects.filter(actor_id=user.pk), user, pk=pk)
+    return get_visible_or_404(ImportRun.objects, user, pk=pk)
 
 
 @dataclass

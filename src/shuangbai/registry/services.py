@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -20,8 +20,8 @@ from shuangbai.core.audit import audit_record, field_changes
 from shuangbai.core.crypto import lookup_hash
 from shuangbai.core.dates import day_label
 from shuangbai.core.masking import mask_phone
-from shuangbai.core.models import BUREAU_ROLES, AuditAction, Role, User
-from shuangbai.core.scoping import scope_of
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import require
 from shuangbai.core.versioning import STALE_MESSAGE, update_versioned
 from shuangbai.regions.models import Level, Region
 from shuangbai.stations.models import Point, Station
@@ -37,9 +37,6 @@ from .models import (
 )
 
 # Roles that may see a full ID number on request (each reveal audited), and import ledgers.
-REVEAL_ROLES = frozenset({*BUREAU_ROLES, Role.STATION_HEAD})
-IMPORT_ROLES = frozenset({*BUREAU_ROLES, Role.STATION_HEAD})
-CATALOGUE_ROLES = frozenset({Role.PROVINCE, Role.CITY})
 
 # What a person's record holds besides place, identity and categories; the fields update may change.
 PERSON_FIELDS = (
@@ -148,32 +145,6 @@ def placement(village: Region) -> tuple[Station, Point | None]:
     return station, point
 
 
-def require_in_scope(actor: User | None, place: Station | Beneficiary | Household) -> None:
-    """Services are called with objects views found in scope; this re-check guards commands and imports.
-    `place` is a station, or a record with `station_id` and `region_code`."""
-    if actor is None:
-        return
-    station_id = place.pk if isinstance(place, Station) else place.station_id
-    scope = scope_of(actor)
-    if scope.everything:
-        return
-    if scope.station_ids is not None:
-        if station_id not in scope.station_ids:
-            raise PermissionDenied
-    elif not scope.covers_code(place.region_code):
-        raise PermissionDenied
-
-
-def can_edit(user: User) -> bool:
-    """Registering and editing people: station and bureau roles; supervisors read, the viewer sees counts."""
-    return user.is_superuser or user.role not in {Role.VIEWER, Role.SUPERVISOR}
-
-
-def require_can_edit(actor: User | None) -> None:
-    if actor is not None and not can_edit(actor):
-        raise PermissionDenied
-
-
 def _checked_categories(categories: Iterable[Category], *, held: Iterable[int] = ()) -> list[Category]:
     """At least one category, none retired, except a retired one a record already holds (`held` ids)."""
     categories = list(dict.fromkeys(categories))
@@ -242,7 +213,7 @@ def _save_new(beneficiary: Beneficiary) -> None:
 @transaction.atomic
 def beneficiary_register(
     *,
-    actor: User | None,
+    actor: User,
     household: Household,
     name: str,
     categories: Iterable[Category],
@@ -255,8 +226,7 @@ def beneficiary_register(
     **details: Any,
 ) -> Beneficiary:
     """Register a person in a household: the ID number checked and unique, categories at least one."""
-    require_can_edit(actor)
-    require_in_scope(actor, household)
+    require(actor, "beneficiary.edit", household)
     unknown = set(details) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"beneficiary_register does not take {sorted(unknown)}")
@@ -280,7 +250,7 @@ def beneficiary_register(
         point=household.point,
         region_code=household.region_code,
         registered_on=registered_on or timezone.localdate(),
-        registered_by=actor if actor and actor.pk else None,
+        registered_by=actor,
         **details,
     )
     _set_umbrellas(beneficiary, categories)
@@ -298,7 +268,7 @@ def beneficiary_register(
 @transaction.atomic
 def household_register(
     *,
-    actor: User | None,
+    actor: User,
     village: Region,
     head: dict[str, Any],
     address: str = "",
@@ -308,9 +278,9 @@ def household_register(
     notes: str = "",
 ) -> Household:
     """A household in a village, with its head registered at once (a household is never empty)."""
-    require_can_edit(actor)
+    require(actor, "beneficiary.edit")
     station, point = placement(village)
-    require_in_scope(actor, station)
+    require(actor, "beneficiary.edit", station)
     household = Household(
         village=village,
         region_code=village.code,
@@ -331,11 +301,10 @@ def household_register(
 
 @transaction.atomic
 def household_update(*, actor: User, household: Household, version: int, **changes: Any) -> Household:
-    require_can_edit(actor)
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise TypeError(f"household_update cannot change {sorted(unknown)}")
-    require_in_scope(actor, household)
+    require(actor, "beneficiary.edit", household)
     return update_versioned(
         household, actor=actor, expected_version=version, changes=changes, redact=redact_changes
     )
@@ -367,11 +336,10 @@ def beneficiary_update(
 ) -> Beneficiary:
     """Change a person's record. A stale version is refused; identity and categories are checked as at
     registration; the audit row names what changed, with the ID number masked."""
-    require_can_edit(actor)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"beneficiary_update cannot change {sorted(unknown)}")
-    require_in_scope(actor, beneficiary)
+    require(actor, "beneficiary.edit", beneficiary)
     if beneficiary.merged_into_id:
         raise ValidationError("该记录已合并到另一条记录，不能再修改。")
     locked = Beneficiary.objects.held(beneficiary).select_for_update().filter(version=version).first()
@@ -443,8 +411,7 @@ def beneficiary_exit(
     *, actor: User, beneficiary: Beneficiary, version: int, reason: str, on_date: date, note: str = ""
 ) -> Beneficiary:
     """退出: the record stays, with the reason and date; from that date the person no longer counts."""
-    require_can_edit(actor)
-    require_in_scope(actor, beneficiary)
+    require(actor, "beneficiary.edit", beneficiary)
     if beneficiary.status != Status.ACTIVE:
         raise ValidationError("该服务对象已是退出状态。")
     if on_date > timezone.localdate():
@@ -472,8 +439,7 @@ def beneficiary_exit(
 @transaction.atomic
 def beneficiary_reinstate(*, actor: User, beneficiary: Beneficiary, version: int) -> Beneficiary:
     """Back into the register (an exit recorded by mistake); the exit stays in the audit log."""
-    require_can_edit(actor)
-    require_in_scope(actor, beneficiary)
+    require(actor, "beneficiary.edit", beneficiary)
     if beneficiary.status != Status.EXITED:
         raise ValidationError("该服务对象在册，无需恢复。")
     update_versioned(
@@ -497,8 +463,7 @@ def beneficiary_change_levels(
 ) -> Beneficiary:
     """A change of risk or follow-up level decided at a visit: no version check (the visit is the decision,
     and it names the reason), takes effect at once, audited with the reason."""
-    require_can_edit(actor)
-    require_in_scope(actor, beneficiary)
+    require(actor, "beneficiary.edit", beneficiary)
     changes: dict[str, Any] = {}
     if risk_level and risk_level != beneficiary.risk_level:
         changes["risk_level"] = risk_level
@@ -518,14 +483,9 @@ def beneficiary_change_levels(
     )
 
 
-def can_reveal(user: User) -> bool:
-    return user.is_superuser or user.role in REVEAL_ROLES
-
-
 def beneficiary_reveal_id(*, actor: User, beneficiary: Beneficiary) -> str:
     """The full ID number, for a role allowed to see it; every reveal is audited."""
-    if not can_reveal(actor):
-        raise PermissionDenied
+    require(actor, "beneficiary.reveal_id", beneficiary)
     audit_record(
         actor=actor, action=AuditAction.REVEAL, obj=beneficiary, changes={"身份证号": beneficiary.id_masked}
     )
@@ -538,13 +498,13 @@ def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -
     duplicate (history of later modules too) is moved to the kept one, and the duplicate stays, marked merged.
     Both rows are locked and checked again inside the transaction, and both versions move on, so a merge
     racing another merge or an edit opened before it is refused rather than half-applied."""
-    require_can_edit(actor)
+    require(actor, "beneficiary.edit")
     if keep.pk == merge.pk:
         raise ValidationError("不能与自身合并。")
     locked = {b.pk: b for b in Beneficiary.objects.held(keep, merge).select_for_update().order_by("pk")}
     keep, merge = locked[keep.pk], locked[merge.pk]
-    require_in_scope(actor, keep)
-    require_in_scope(actor, merge)
+    require(actor, "beneficiary.edit", keep)
+    require(actor, "beneficiary.edit", merge)
     if keep.merged_into_id or merge.merged_into_id:
         raise ValidationError("其中一条记录已被合并。")
     if keep.station_id != merge.station_id:
@@ -620,16 +580,11 @@ def _repoint_history(source: Beneficiary, target: Beneficiary) -> dict[str, int]
 # ---------------------------------------------------------------------------------------------- catalogue
 
 
-def require_catalogue_role(actor: User) -> None:
-    if not (actor.is_superuser or actor.role in CATALOGUE_ROLES):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def category_create(
     *, actor: User, code: str, name: str, umbrella: str, sort_order: int = 100, health_watch: bool = False
 ) -> Category:
-    require_catalogue_role(actor)
+    require(actor, "catalogue.manage")
     category = Category(
         code=code.strip(),
         name=name.strip(),
@@ -645,7 +600,7 @@ def category_create(
 
 @transaction.atomic
 def category_update(*, actor: User, category: Category, version: int, **changes: Any) -> Category:
-    require_catalogue_role(actor)
+    require(actor, "catalogue.manage")
     unknown = set(changes) - {"name", "umbrella", "sort_order", "active", "health_watch"}
     if unknown:
         raise TypeError(f"category_update cannot change {sorted(unknown)}")

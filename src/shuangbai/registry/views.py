@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
-from shuangbai.core.models import AuditAction, User
-from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.models import AuditAction
+from shuangbai.core.permissions import require_page, requires
 from shuangbai.core.spreadsheets import xlsx_response
 from shuangbai.regions.selectors import get_region_for_user
 
@@ -51,14 +51,8 @@ from .selectors import (
     umbrella_counts,
     village_choices,
 )
-from .services import CATALOGUE_ROLES, IMPORT_ROLES, PERSON_FIELDS, can_reveal
+from .services import PERSON_FIELDS
 from .timeline import timeline
-
-
-def _require_editor(user: User) -> None:
-    """Registering and editing: station roles and bureau roles; a supervisor reads only (403, in scope)."""
-    require_personal_data(user)
-    services.require_can_edit(user)
 
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, BeneficiaryFilter]:
@@ -84,8 +78,8 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, BeneficiaryFilter]:
 
 
 @require_GET
+@requires("beneficiary.view")
 def index(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     if looks_like_full_id(request.GET.get("q", "")):
         # Out of the address bar, the history and every link the page would build from it.
         query = request.GET.copy()
@@ -105,14 +99,13 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": page,
             # the counts per category come from the stats page, when the reader opens them (htmx)
             "regions": filter_regions(request.user),
-            "can_import": request.user.is_superuser or request.user.role in IMPORT_ROLES,
         },
     )
 
 
 @require_GET
+@requires("beneficiary.view")
 def export(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     _, filters = _filters(request)
     content = export_beneficiaries(
         actor=request.user, people=beneficiary_list(request.user, filters), description=filters.describe()
@@ -121,9 +114,9 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def lookup(request: HttpRequest) -> HttpResponse:
     """Exact look-up by a full ID number, posted so that the number never appears in a URL."""
-    require_personal_data(request.user)
     form = IdLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,8 +135,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("beneficiary.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=person)
     return render(
@@ -154,19 +147,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "categories": list(person.categories.all()),
             "members": [m for m in household_members(person.household) if m.pk != person.pk],
             "events": timeline(person),
-            "can_reveal": can_reveal(request.user) and person.has_id,
-            "can_edit": services.can_edit(request.user),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The full ID number, on request, for the roles allowed to see it; each reveal is audited."""
-    require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, pk)
-    if not can_reveal(request.user):
-        raise PermissionDenied
+    require_page(request.user, "beneficiary.reveal_id", person)
     if not person.has_id:
         raise Http404
     if request.method == "POST":
@@ -191,10 +181,10 @@ def _person_initial(person) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, pk)
-    _require_editor(request.user)
+    require_page(request.user, "beneficiary.edit", person)
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditAction.VIEW, obj=person)  # the form shows health notes
     form = BeneficiaryEditForm(
@@ -232,10 +222,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def exit_register(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, pk)
-    _require_editor(request.user)
+    require_page(request.user, "beneficiary.edit", person)
     form = ExitForm(
         request.POST or None, initial={"version": person.version, "on_date": timezone.localdate()}
     )
@@ -269,10 +259,10 @@ def exit_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, pk)
-    _require_editor(request.user)
+    require_page(request.user, "beneficiary.edit", person)
     from shuangbai.core.forms import VersionedForm
 
     form = VersionedForm(request.POST or None, initial={"version": person.version})
@@ -294,8 +284,8 @@ def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.edit")
 def household_create(request: HttpRequest) -> HttpResponse:
-    _require_editor(request.user)
     villages = village_choices(request.user).order_by("code")
     post = request.POST or None
     household_form = HouseholdCreateForm(post, villages=villages, prefix="hh")
@@ -332,8 +322,8 @@ def _person_data(form: PersonForm) -> dict:
 
 
 @require_GET
+@requires("beneficiary.view")
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     household = get_household_for_user(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=household)
     return render(
@@ -342,16 +332,15 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "members": list(household_members(household)),
-            "can_edit": services.can_edit(request.user),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     household = get_household_for_user(request.user, pk)
-    _require_editor(request.user)
+    require_page(request.user, "beneficiary.edit", household)
     initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
     form = HouseholdEditForm(request.POST or None, initial=initial | {"version": household.version})
     if request.method == "POST" and form.is_valid():
@@ -368,10 +357,10 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def member_create(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     household = get_household_for_user(request.user, pk)
-    _require_editor(request.user)
+    require_page(request.user, "beneficiary.edit", household)
     form = MemberForm(request.POST or None, initial={"relation": Relation.SPOUSE, "follow_up_level": 3})
     if request.method == "POST" and form.is_valid():
         try:
@@ -387,17 +376,17 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("beneficiary.view")
 def duplicates(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     return render(request, "registry/duplicates.html", {"groups": likely_duplicates(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge the record `pk` into another record of its group, chosen on this page."""
-    require_personal_data(request.user)
     person = get_beneficiary_for_user(request.user, pk)
-    _require_editor(request.user)
+    require_page(request.user, "beneficiary.edit", person)
     others = list(duplicates_of(request.user, person))
     error = None
     if request.method == "POST":
@@ -422,14 +411,13 @@ def categories(request: HttpRequest) -> HttpResponse:
         "registry/categories.html",
         {
             "categories": category_choices(all=True),
-            "can_edit": request.user.is_superuser or request.user.role in CATALOGUE_ROLES,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("catalogue.manage")
 def category_create(request: HttpRequest) -> HttpResponse:
-    services.require_catalogue_role(request.user)
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -455,7 +443,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     category = get_object_or_404(Category, pk=pk)  # the catalogue is shared, not scoped programme data
-    services.require_catalogue_role(request.user)
+    require_page(request.user, "catalogue.manage")
     initial = {
         "name": category.name,
         "umbrella": category.umbrella,
@@ -481,21 +469,15 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _require_importer(user: User) -> None:
-    require_personal_data(user)
-    if not (user.is_superuser or user.role in IMPORT_ROLES):
-        raise PermissionDenied
-
-
 @require_http_methods(["GET", "POST"])
+@requires("beneficiary.view")
 def import_upload(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     initial = {}
     if request.GET.get("into"):
         initial["into"] = get_region_for_user(request.user, request.GET["into"])  # scope first: 404 outside
     elif request.user.scope_region_id:
         initial["into"] = request.user.scope_region
-    _require_importer(request.user)
+    require_page(request.user, "beneficiary.import")
     form = ImportForm(
         request.POST or None, request.FILES or None, regions=import_regions(request.user), initial=initial
     )
@@ -523,8 +505,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("beneficiary.import")
 def import_template(request: HttpRequest) -> HttpResponse:
-    _require_importer(request.user)
     return xlsx_response(ledger.template_workbook(request.user), "服务对象导入模板.xlsx")
 
 
@@ -537,7 +519,9 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_import_run_for_user(request.user, pk)  # the importer's own: 404 for anyone else
-    _require_importer(request.user)  # still allowed to import (a role may have changed since)
+    require_page(
+        request.user, "beneficiary.import"
+    )  # still allowed to import (a role may have changed since)
     try:
         content = ledger.error_file_bytes(run)
     except FileNotFoundError:

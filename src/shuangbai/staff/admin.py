@@ -1,17 +1,17 @@
 from django.contrib import admin
 
+from shuangbai.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Assignment, Staff
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
-    extra = 0
     raw_id_fields = ("station", "point")
-    can_delete = False
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):
+class StaffAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "station", "point", "position", "status")
     list_filter = ("kind", "status", "qualification")
     search_fields = ("name",)

@@ -195,7 +195,7 @@ def _working_there(prefix: str, on: date, heads_only: bool) -> list[Staff]:
 
 
 @transaction.atomic
-def load_demo_trainings(actor: User | None) -> int:
+def load_demo_trainings(actor: User) -> int:
     """Record the demo's trainings (once); return how many were recorded."""
     low, high = code_range(CITY[:4])
     if Training.objects.filter(region_code__gte=low, region_code__lte=high).exists():

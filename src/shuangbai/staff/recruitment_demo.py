@@ -57,7 +57,7 @@ def _supervisor_list(rng: random.Random) -> bytes:
 
 
 @transaction.atomic
-def load_demo_recruitment(actor: User | None) -> int:
+def load_demo_recruitment(actor: User) -> int:
     """Record the demo's two 2021 rounds (once); return how many rounds were recorded."""
     city = Region.objects.get(code=CITY)
     made = 0

@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from shuangbai.core.models import User
+from shuangbai.core.permissions import has_perm
 from shuangbai.core.scoping import code_range, get_visible_or_404, scope_of
 
 from .models import (
@@ -124,32 +125,15 @@ def cover_point_choices(user: User, staff: Staff):
     )
 
 
-def may_manage_covers(user: User) -> bool:
-    """Bureau users and station heads arrange covers (a head: at their own station's points)."""
-    from shuangbai.core.models import Role
-
-    return user.is_bureau or user.role == Role.STATION_HEAD
-
-
 # ---------------------------------------------------------------------------------------------- trainings
 
 
-def may_record_trainings(user: User) -> bool:
-    from shuangbai.core.models import Role
+def training_organiser(training: Training):
+    """The station or the bureau's region that organised a training: `training.record` on it lets a user change
+    the training (a county reads the city's trainings but does not edit them)."""
+    from shuangbai.regions.models import Region
 
-    return user.is_bureau or user.role == Role.STATION_HEAD
-
-
-def may_edit_training(user: User, training: Training) -> bool:
-    """Who recorded it may change it: bureau users for trainings organised at or below their level, a station
-    head for their station's. A county user sees the city's trainings but does not edit them."""
-    from .services import may_record_training_for
-
-    if not may_record_trainings(user):
-        return False
-    if training.station_id:
-        return may_record_training_for(user, None, training.station)
-    return user.is_superuser or scope_of(user).covers_code(training.region_code)
+    return training.station or Region.objects.get(code=training.region_code)
 
 
 def training_list(
@@ -247,9 +231,9 @@ def organiser_choices(user: User, *, include=None) -> list:
     from .services import BUREAU_LEVELS, organiser_name
 
     regions, stations = [], []
-    if user.is_bureau:
-        regions = list(Region.objects.visible_to(user).filter(level__in=BUREAU_LEVELS).order_by("code"))
-    if may_record_trainings(user):
+    if has_perm(user, "training.record"):
+        regions = Region.objects.visible_to(user).filter(level__in=BUREAU_LEVELS).order_by("code")
+        regions = [region for region in regions if has_perm(user, "training.record", region)]
         stations = list(Station.objects.visible_to(user).active().order_by("region_code"))
     if isinstance(include, Region) and include not in regions:
         regions.append(include)
@@ -268,26 +252,6 @@ def this_year() -> int:
 
 
 # ---------------------------------------------------------------------------------------------- 招聘
-
-
-def may_read_recruitment(user: User) -> bool:
-    """Bureau users, and viewers (the figures only, no names). Station roles and supervisors: none of it."""
-    from shuangbai.core.models import Role
-
-    return user.is_bureau or user.role == Role.VIEWER
-
-
-def may_manage_recruitment(user: User, city_code: str) -> bool:
-    """The province and city bureaus run a city's rounds; a county bureau reads its county's rows and hires."""
-    from shuangbai.core.models import Role
-
-    if user.is_superuser:
-        return True
-    return user.role in (Role.PROVINCE, Role.CITY) and scope_of(user).covers_code(city_code)
-
-
-def may_hire(user: User, applicant: Applicant) -> bool:
-    return user.is_superuser or (user.is_bureau and scope_of(user).covers_code(applicant.region_code))
 
 
 def recruitment_rounds(user: User, *, year: int | None = None, city_code: str = "") -> QuerySet:
@@ -318,7 +282,7 @@ def manageable_cities(user: User):
     from shuangbai.regions.models import Level, Region
 
     cities = Region.objects.visible_to(user).filter(level=Level.CITY).order_by("code")
-    return [city for city in cities if may_manage_recruitment(user, city.code)]
+    return [city for city in cities if has_perm(user, "recruitment.manage", city)]
 
 
 def position_regions(city) -> list:

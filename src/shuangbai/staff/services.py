@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
 from shuangbai.core.dates import day_label
-from shuangbai.core.models import AuditAction, Role, User
-from shuangbai.core.scoping import code_range, scope_of
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import has_perm, in_scope, require
+from shuangbai.core.scoping import code_range
 from shuangbai.core.versioning import update_versioned
 from shuangbai.regions.models import Level, Region
 from shuangbai.stations.models import Point, Station
@@ -79,6 +80,7 @@ def staff_create(
     region: Region | None = None,
 ) -> Staff:
     """A worker is placed at a station (and point) from the hire date; a supervisor belongs to a region."""
+    require(actor, "staff.manage", point or station or region)
     if kind == Kind.WORKER:
         _check_placement(station, point, position)
         region_code = point.region_code if point else station.region_code
@@ -110,6 +112,7 @@ def staff_create(
 
 @transaction.atomic
 def staff_update(*, actor: User, staff: Staff, version: int, **changes: Any) -> Staff:
+    require(actor, "staff.manage", staff)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"staff_update cannot change {sorted(unknown)}")
@@ -138,6 +141,8 @@ def staff_move(
     on_date: date,
 ) -> Staff:
     """From `on_date` the person works at the new place; the previous assignment ends the day before."""
+    require(actor, "staff.manage", staff)
+    require(actor, "staff.manage", station)
     if staff.kind != Kind.WORKER:
         raise ValidationError("督导的站点通过“分配督导站点”调整。")
     if staff.status != StaffStatus.IN_POST:
@@ -166,6 +171,7 @@ def staff_move(
 
 @transaction.atomic
 def staff_leave(*, actor: User, staff: Staff, version: int, on_date: date, reason: str) -> Staff:
+    require(actor, "staff.manage", staff)
     if staff.status == StaffStatus.LEFT:
         raise ValidationError("该人员已是离职状态。")
     if on_date < staff.hired_on:
@@ -185,6 +191,7 @@ def supervisor_assign(
     *, actor: User, supervisor: Staff, stations: list[Station], on_date: date
 ) -> list[Assignment]:
     """Give a supervisor stations to supervise, from `on_date`. Stations already assigned are left as they are."""
+    require(actor, "staff.manage", supervisor)
     if supervisor.kind != Kind.SUPERVISOR:
         raise ValidationError("只能为督导分配督导站点。")
     current = set(supervisor.assignments.open().values_list("station_id", flat=True))
@@ -218,6 +225,8 @@ def supervisor_assign(
 @transaction.atomic
 def staff_cover_start(*, actor: User, staff: Staff, point: Point, started_on: date) -> Assignment:
     """The worker also serves `point` (兼任) from `started_on`, besides their own place."""
+    require(actor, "staff.cover", staff)
+    require(actor, "staff.cover", point)
     staff = Staff.objects.held(staff).select_for_update().get()  # one cover decision at a time per person
     if staff.kind != Kind.WORKER:
         raise ValidationError("督导不能兼任社工点。")
@@ -257,6 +266,7 @@ def staff_cover_start(*, actor: User, staff: Staff, point: Point, started_on: da
 
 @transaction.atomic
 def staff_cover_end(*, actor: User, assignment: Assignment, ended_on: date) -> Assignment:
+    require(actor, "staff.cover", assignment)
     assignment = (
         Assignment.objects.held(assignment)
         .select_for_update(of=("self",))
@@ -295,18 +305,6 @@ def organiser_name(region: Region | None, station: Station | None) -> str:
     return f"{region.name}{'民政厅' if region.level == Level.PROVINCE else '民政局'}"
 
 
-def may_record_training_for(actor: User | None, region: Region | None, station: Station | None) -> bool:
-    """Bureau users for their own level and anything below it; a station head for their own station."""
-    if actor is None or actor.is_superuser:
-        return True
-    scope = scope_of(actor)
-    if actor.is_bureau:
-        return scope.covers_code(station.region_code if station else region.code)
-    if actor.role == Role.STATION_HEAD:
-        return station is not None and station.pk in (scope.station_ids or ())
-    return False
-
-
 def _attendees_out_of_scope(
     attendees: list[Staff], held_on: date, region: Region | None, station: Station | None
 ) -> list[Staff]:
@@ -341,7 +339,7 @@ def _attendees_out_of_scope(
 
 def _training_fields(
     *,
-    actor: User | None,
+    actor: User,
     organiser_region: Region | None,
     station: Station | None,
     organiser: str,
@@ -359,7 +357,7 @@ def _training_fields(
         errors["organiser_unit"] = "请选择一个主办单位（民政局或社工站）。"
     elif organiser_region is not None and organiser_region.level not in BUREAU_LEVELS:
         errors["organiser_unit"] = "主办单位应为省、市或县（市、区）民政部门，或社工站。"
-    elif not may_record_training_for(actor, organiser_region, station):
+    elif not has_perm(actor, "training.record", station or organiser_region):
         errors["organiser_unit"] = "主办单位不在您可登记培训的范围内。"
     if held_on is None:
         errors["held_on"] = "请填写培训日期。"
@@ -397,7 +395,7 @@ def _training_fields(
 @transaction.atomic
 def training_record(
     *,
-    actor: User | None,
+    actor: User,
     kind: str,
     held_on: date,
     topic: str,
@@ -424,7 +422,7 @@ def training_record(
         materials=materials,
         attendees=attendees,
     )
-    training = Training(**fields, created_by=actor if actor and actor.pk else None)
+    training = Training(**fields, created_by=actor)
     training.full_clean()
     training.save()
     training.attendees.set(attendees)
@@ -442,7 +440,7 @@ TRAINING_CHANGES = frozenset({*TRAINING_FIELDS, "organiser_region", "station", "
 
 
 @transaction.atomic
-def training_update(*, actor: User | None, training: Training, version: int, **changes: Any) -> Training:
+def training_update(*, actor: User, training: Training, version: int, **changes: Any) -> Training:
     """Change a training; `organiser_region`/`station` move it to another organiser (give one of the two)."""
     unknown = set(changes) - TRAINING_CHANGES
     if unknown:
@@ -493,16 +491,6 @@ ROUND_FIELDS = (
 )
 
 
-def actor_covers(actor: User, code: str) -> bool:
-    return actor.is_bureau and scope_of(actor).covers_code(code)
-
-
-def _may_manage_round(actor: User | None, city_code: str) -> bool:
-    if actor is None or actor.is_superuser:
-        return True
-    return actor.role in (Role.PROVINCE, Role.CITY) and scope_of(actor).covers_code(city_code)
-
-
 def _check_round(fields: dict[str, Any]) -> None:
     """Every problem of a round's own fields at once, by field."""
     errors: dict[str, str] = {}
@@ -530,7 +518,7 @@ def _check_round(fields: dict[str, Any]) -> None:
 @transaction.atomic
 def recruitment_round_create(
     *,
-    actor: User | None,
+    actor: User,
     city: Region,
     year: int,
     title: str,
@@ -546,7 +534,7 @@ def recruitment_round_create(
     """A city's recruitment round with its positions per county (the city itself for 市本级 posts)."""
     if city.level != Level.CITY:
         raise ValidationError({"city": "招聘由市民政局组织，请选择一个市。"})
-    if not _may_manage_round(actor, city.code):
+    if not has_perm(actor, "recruitment.manage", city):
         raise ValidationError({"city": f"您不能为{city.name}登记招聘（由省、市民政部门组织）。"})
     fields = {
         "year": year,
@@ -560,9 +548,7 @@ def recruitment_round_create(
         "notes": notes.strip(),
     }
     _check_round(fields)
-    round_ = RecruitmentRound(
-        city=city, region_code=city.code, created_by=actor if actor and actor.pk else None, **fields
-    )
+    round_ = RecruitmentRound(city=city, region_code=city.code, created_by=actor, **fields)
     round_.full_clean()
     round_.save()
     _set_positions(round_, positions)
@@ -577,12 +563,12 @@ def recruitment_round_create(
 
 @transaction.atomic
 def recruitment_round_update(
-    *, actor: User | None, round_: RecruitmentRound, version: int, **changes: Any
+    *, actor: User, round_: RecruitmentRound, version: int, **changes: Any
 ) -> RecruitmentRound:
     unknown = set(changes) - set(ROUND_FIELDS)
     if unknown:
         raise TypeError(f"recruitment_round_update cannot change {sorted(unknown)}")
-    if not _may_manage_round(actor, round_.region_code):
+    if not has_perm(actor, "recruitment.manage", round_.city):
         raise ValidationError("您不能修改该招聘（由省、市民政部门组织）。")
     if "title" in changes:
         changes["title"] = changes["title"].strip()
@@ -659,10 +645,10 @@ def _set_positions(round_: RecruitmentRound, positions: dict[Region, int]) -> No
 
 @transaction.atomic
 def recruitment_positions_set(
-    *, actor: User | None, round_: RecruitmentRound, positions: dict[Region, int]
+    *, actor: User, round_: RecruitmentRound, positions: dict[Region, int]
 ) -> RecruitmentRound:
     """Positions per county (0 or absent: none there); a county keeps at least as many as it has hired."""
-    if not _may_manage_round(actor, round_.region_code):
+    if not has_perm(actor, "recruitment.manage", round_.city):
         raise ValidationError("您不能修改该招聘（由省、市民政部门组织）。")
     round_ = RecruitmentRound.objects.held(round_).select_for_update().select_related("city").get()
     before = _positions_text(round_)
@@ -701,7 +687,7 @@ def _check_score(errors: dict[str, str], name: str, label: str, value: Decimal |
 @transaction.atomic
 def applicant_add(
     *,
-    actor: User | None,
+    actor: User,
     round_: RecruitmentRound,
     name: str,
     gender: str,
@@ -710,7 +696,7 @@ def applicant_add(
     written_score: Decimal | None = None,
     interview_score: Decimal | None = None,
 ) -> Applicant:
-    if not _may_manage_round(actor, round_.region_code):
+    if not has_perm(actor, "recruitment.manage", round_.city):
         raise ValidationError("您不能为该招聘登记报名人员（由省、市民政部门组织）。")
     errors: dict[str, str] = {}
     if not name.strip():
@@ -740,12 +726,12 @@ def applicant_add(
 
 
 @transaction.atomic
-def applicants_import(*, actor: User | None, round_: RecruitmentRound, data: bytes, filename: str) -> int:
+def applicants_import(*, actor: User, round_: RecruitmentRound, data: bytes, filename: str) -> int:
     """Add an applicant list from an .xlsx or .csv file (姓名, 性别, 手机号码, 报考县（市、区）, 笔试成绩, 面试成绩):
     all rows or none. A ValidationError lists every problem as "第N行 列名：what"; how many were added else."""
     from .recruitment_import import MAX_ERRORS_SHOWN, ImportFileError, read_applicants
 
-    if not _may_manage_round(actor, round_.region_code):
+    if not has_perm(actor, "recruitment.manage", round_.city):
         raise ValidationError("您不能为该招聘导入报名名单（由省、市民政部门组织）。")
     try:
         rows, errors = read_applicants(data, _position_counties(round_))
@@ -801,7 +787,7 @@ APPLICANT_FIELDS = ("name", "gender", "phone", "written_score", "interview_score
 @transaction.atomic
 def applicant_scores_record(
     *,
-    actor: User | None,
+    actor: User,
     applicant: Applicant,
     version: int,
     written_score: Decimal | None,
@@ -813,7 +799,7 @@ def applicant_scores_record(
     if unknown:
         raise TypeError(f"applicant_scores_record cannot change {sorted(unknown)}")
     round_ = applicant.round
-    if not _may_manage_round(actor, round_.region_code):
+    if not has_perm(actor, "recruitment.manage", round_.city):
         raise ValidationError("您不能修改该报名人员的成绩（由省、市民政部门组织）。")
     errors: dict[str, str] = {}
     _check_score(errors, "written_score", "笔试成绩", written_score)
@@ -844,7 +830,7 @@ def _applicant_redact(diff: dict[str, list[Any]]) -> dict[str, list[Any]]:
 @transaction.atomic
 def applicant_hire(
     *,
-    actor: User | None,
+    actor: User,
     applicant: Applicant,
     hired_on: date,
     station: Station | None = None,
@@ -862,7 +848,7 @@ def applicant_hire(
         .get()
     )
     round_ = applicant.round
-    if not (actor is None or actor.is_superuser or actor_covers(actor, applicant.region_code)):
+    if not has_perm(actor, "recruitment.hire", applicant):
         raise ValidationError("您不能录用该报名人员（不在您的管辖范围内）。")
     if applicant.hired_staff_id:
         raise ValidationError(f"{applicant.name}已录用。")
@@ -892,11 +878,7 @@ def applicant_hire(
             raise ValidationError(
                 {"station": f"{station.name}不在{applicant.name}报考的{label}，只能录用到{label}的社工站。"}
             )
-        if (
-            actor is not None
-            and not actor.is_superuser
-            and not scope_of(actor).covers_code(station.region_code)
-        ):
+        if not in_scope(actor, station):
             raise ValidationError({"station": f"{station.name}不在您的管辖范围内。"})
         staff = staff_create(
             actor=actor,

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,7 +10,7 @@ from shuangbai.core.audit import audit_record
 from shuangbai.core.dates import day_label
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction
-from shuangbai.core.permissions import require_manage_org, require_personal_data
+from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
 from shuangbai.regions.selectors import get_region_for_user
 from shuangbai.stations.selectors import get_station_for_user
@@ -49,11 +49,6 @@ from .selectors import (
     hire_station_choices,
     hours_in_year,
     manageable_cities,
-    may_edit_training,
-    may_manage_covers,
-    may_manage_recruitment,
-    may_read_recruitment,
-    may_record_trainings,
     organiser_choices,
     placement_choices,
     position_regions,
@@ -71,13 +66,14 @@ from .selectors import (
     training_attendees,
     training_counts,
     training_list,
+    training_organiser,
     training_years,
 )
 
 
 @require_GET
+@requires("staff.view")
 def index(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     status = request.GET.get("status", StaffStatus.IN_POST)
     if status not in StaffStatus.values:
         status = ""
@@ -108,14 +104,16 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("staff.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     staff = get_staff_for_user(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=staff)
     trainings = list(staff_trainings(request.user, staff))
     covers = list(staff_covers(staff))
     manage_covers = (
-        may_manage_covers(request.user) and staff.status == StaffStatus.IN_POST and staff.kind == Kind.WORKER
+        has_perm(request.user, "staff.cover", staff)
+        and staff.status == StaffStatus.IN_POST
+        and staff.kind == Kind.WORKER
     )
     return render(
         request,
@@ -136,12 +134,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("staff.view")
 def create(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     station = None
     if request.GET.get("station", "").isdigit():
         station = get_station_for_user(request.user, int(request.GET["station"]))
-    require_manage_org(request.user)
+    require_page(request.user, "staff.manage", station)
     form = StaffCreateForm(
         request.POST or None,
         initial={"station": station, "position": "worker", "qualification": "none"},
@@ -159,10 +157,10 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("staff.view")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = get_staff_for_user(request.user, pk)
-    require_manage_org(request.user)
+    require_page(request.user, "staff.manage", person)
     initial = {name: getattr(person, name) for name in PersonForm.base_fields} | {"version": person.version}
     form = StaffEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -179,10 +177,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("staff.view")
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = get_staff_for_user(request.user, pk)
-    require_manage_org(request.user)
+    require_page(request.user, "staff.manage", person)
     form = StaffMoveForm(
         request.POST or None,
         initial={"version": person.version, "station": person.station_id, "position": person.position},
@@ -209,10 +207,10 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("staff.view")
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     person = get_staff_for_user(request.user, pk)
-    require_manage_org(request.user)
+    require_page(request.user, "staff.manage", person)
     form = StaffLeaveForm(request.POST or None, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -243,9 +241,8 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("staff.manage")
 def create_supervisor(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
-    require_manage_org(request.user)
     form = SupervisorCreateForm(
         request.POST or None, **supervisor_choices(request.user), initial={"qualification": "social_worker"}
     )
@@ -269,10 +266,9 @@ def create_supervisor(request: HttpRequest) -> HttpResponse:
 
 
 def _cover_manager_staff(request: HttpRequest, pk: int):
-    require_personal_data(request.user)
+    require_page(request.user, "staff.view")
     person = get_staff_for_user(request.user, pk)
-    if not may_manage_covers(request.user):
-        raise PermissionDenied
+    require_page(request.user, "staff.cover", person)
     return person
 
 
@@ -327,8 +323,8 @@ def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("training.view")
 def training_index(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     region = station = None
     if request.GET.get("station", "").isdigit():
         station = get_station_for_user(request.user, int(request.GET["station"]))
@@ -353,14 +349,14 @@ def training_index(request: HttpRequest) -> HttpResponse:
             "year": year,
             "kinds": TrainingKind.choices,
             "years": training_years(request.user),
-            "may_record": may_record_trainings(request.user),
+            "may_record": has_perm(request.user, "training.record"),
         },
     )
 
 
 @require_GET
+@requires("training.view")
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     training = get_training_for_user(request.user, pk)
     attendees, total = training_attendees(request.user, training)
     return render(
@@ -370,23 +366,22 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "training": training,
             "attendees": attendees,
             "attendee_total": total,
-            "may_edit": may_edit_training(request.user, training),
+            "may_edit": has_perm(request.user, "training.record", training_organiser(training)),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("training.view")
 def training_create(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     station = None
     if request.GET.get("station", "").isdigit():
         station = get_station_for_user(request.user, int(request.GET["station"]))
-    if not may_record_trainings(request.user):
-        raise PermissionDenied
+    require_page(request.user, "training.record", station)
     organisers = organiser_choices(request.user)
     if station is not None:
         default_unit = f"s:{station.pk}"
-    elif request.user.is_bureau and request.user.scope_region_id:
+    elif has_perm(request.user, "training.record", request.user.scope_region):
         default_unit = f"r:{request.user.scope_region.code}"
     elif request.user.scope_station_id:
         default_unit = f"s:{request.user.scope_station_id}"
@@ -412,11 +407,10 @@ def training_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("training.view")
 def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     training = get_training_for_user(request.user, pk)
-    if not may_edit_training(request.user, training):
-        raise PermissionDenied
+    require_page(request.user, "training.record", training_organiser(training))
     current_attendees = list(training.attendees.all())
     if training.station_id:
         unit, current_unit = f"s:{training.station_id}", training.station
@@ -452,25 +446,16 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------- 招聘
 
 
-def _require_recruitment_names(user) -> None:
-    """Applicant names and the pages that change recruitment: bureau users only; the viewer reads the
-    figures, station roles and supervisors nothing (404, as for anything outside their scope)."""
-    if not user.is_bureau:
-        raise Http404
-
-
 def _round_to_manage(request: HttpRequest, pk: int):
-    _require_recruitment_names(request.user)
+    require_page(request.user, "recruitment.view_names")
     round_ = get_round_for_user(request.user, pk)
-    if not may_manage_recruitment(request.user, round_.region_code):
-        raise PermissionDenied
+    require_page(request.user, "recruitment.manage", round_.city)
     return round_
 
 
 @require_GET
+@requires("recruitment.view")
 def recruitment_index(request: HttpRequest) -> HttpResponse:
-    if not may_read_recruitment(request.user):
-        raise Http404
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and len(year) == 4 else None
     rounds = list(recruitment_rounds(request.user, year=year))
@@ -481,23 +466,23 @@ def recruitment_index(request: HttpRequest) -> HttpResponse:
             "rounds": rounds,
             "year": year,
             "years": recruitment_years(request.user),
-            "may_create": request.user.is_bureau and bool(manageable_cities(request.user)),
+            "may_create": bool(manageable_cities(request.user)),
         },
     )
 
 
 @require_GET
+@requires("recruitment.view")
 def recruitment_round(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_read_recruitment(request.user):
-        raise Http404
     round_ = get_round_for_user(request.user, pk)
+    names = has_perm(request.user, "recruitment.view_names")
     context = {
         "round": round_,
         "figures": round_figures(request.user, round_),
-        "may_manage": may_manage_recruitment(request.user, round_.region_code),
-        "names": request.user.is_bureau,
+        "may_manage": has_perm(request.user, "recruitment.manage", round_.city),
+        "names": names,
     }
-    if request.user.is_bureau:
+    if names:
         counties = [row.region for row in context["figures"].rows]
         county = None
         if request.GET.get("county", "").isdigit():
@@ -529,11 +514,9 @@ def recruitment_round(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("recruitment.manage")
 def recruitment_create(request: HttpRequest) -> HttpResponse:
-    _require_recruitment_names(request.user)
     cities = manageable_cities(request.user)
-    if not cities:
-        raise PermissionDenied
     if request.GET.get("city"):
         city = get_region_for_user(request.user, request.GET["city"])
         if city not in cities:
@@ -645,12 +628,11 @@ def applicant_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("recruitment.view_names")
 def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_recruitment_names(request.user)
     applicant = get_applicant_for_user(request.user, pk)
     round_ = applicant.round
-    if not may_manage_recruitment(request.user, round_.region_code):
-        raise PermissionDenied
+    require_page(request.user, "recruitment.manage", round_.city)
     initial = {name: getattr(applicant, name) for name in services.APPLICANT_FIELDS}
     form = ApplicantEditForm(request.POST or None, initial=initial | {"version": applicant.version})
     if request.method == "POST" and form.is_valid():
@@ -669,9 +651,10 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("recruitment.view_names")
 def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_recruitment_names(request.user)
     applicant = get_applicant_for_user(request.user, pk)
+    require_page(request.user, "recruitment.hire", applicant)
     round_ = applicant.round
     if applicant.hired_staff_id:
         messages.info(request, f"{applicant.name}已录用。")

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from shuangbai.core.admin import ReadOnlyAdmin
+
 from .models import Point, Station
 
 
 @admin.register(Station)
-class StationAdmin(admin.ModelAdmin):
+class StationAdmin(ReadOnlyAdmin):
     list_display = ("name", "region_code", "status", "opened_on", "retired_on")
     list_filter = ("status",)
     search_fields = ("name", "region_code")
@@ -12,7 +14,7 @@ class StationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Point)
-class PointAdmin(admin.ModelAdmin):
+class PointAdmin(ReadOnlyAdmin):
     list_display = ("name", "station", "region_code", "status", "retired_on")
     list_filter = ("status",)
     search_fields = ("name", "region_code")

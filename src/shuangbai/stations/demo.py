@@ -94,7 +94,7 @@ def _sites(county_code: str) -> tuple[list[Station], list[Point]]:
     return stations, points
 
 
-def load_construction(actor: User | None) -> None:
+def load_construction(actor: User) -> None:
     """The 2021 checklists and reports, then 2022's changes."""
     for county_code, (station_missing, point_missing) in EQUIPMENT_2021.items():
         stations, points = _sites(county_code)
@@ -138,7 +138,7 @@ def load_construction(actor: User | None) -> None:
         )
 
 
-def load_yunan_2022(actor: User | None, *, villages, hire) -> None:
+def load_yunan_2022(actor: User, *, villages, hire) -> None:
     """云安区's 21 new points of 2022 and their 43 workers: 7 stations, 38 points and 96 workers by 2023-02-10.
     `villages(town, count, after=n)` and `hire(station, point, hired_on)` are the demo's own builders."""
     rng = random.Random(2022)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.forms import apply_service_errors
-from shuangbai.core.models import Role
+from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.spreadsheets import xlsx_response
 from shuangbai.regions.models import Level, Region
@@ -81,6 +81,7 @@ def _visible_table(request: HttpRequest, region: Region, as_of: date, start: dat
 
 
 @require_GET
+@requires("progress.view")
 def progress(request: HttpRequest) -> HttpResponse:
     region = _table_region(request)
     form, as_of, start = _as_of(request)
@@ -97,12 +98,13 @@ def progress(request: HttpRequest) -> HttpResponse:
             "with_total": with_total,
             "query": f"region={region.code}&as_of={as_of.isoformat()}"
             + (f"&start={start.isoformat()}" if start else ""),
-            "can_report": request.user.can_manage_org,
+            "can_report": has_perm(request.user, "progress.report"),
         }
     return render(request, "stations/progress.html", context)
 
 
 @require_GET
+@requires("progress.view")
 def progress_export(request: HttpRequest) -> HttpResponse:
     region = _table_region(request)
     form, as_of, start = _as_of(request)
@@ -114,6 +116,7 @@ def progress_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("progress.view")
 def progress_sites(request: HttpRequest) -> HttpResponse:
     """The sites behind a county's (or a city's) cells on the day: what each has, what it lacks, its staff."""
     county = get_region_for_user(request.user, request.GET.get("region", ""))
@@ -133,14 +136,9 @@ def progress_sites(request: HttpRequest) -> HttpResponse:
     )
 
 
-def can_record_equipment(user, station: Station) -> bool:
-    """Bureau users in scope, and the head of the station (its scope already limits them to it)."""
-    return user.can_manage_org or (user.role == Role.STATION_HEAD and user.scope_station_id == station.pk)
-
-
 def _equipment(request: HttpRequest, station: Station, point: Point | None) -> HttpResponse:
     site = point or station
-    allowed = can_record_equipment(request.user, station) and not site.is_retired
+    allowed = has_perm(request.user, "equipment.record", station) and not site.is_retired
     history = checklist_history(site)
     current = history[0] if history else None
     form = EquipmentForm(
@@ -194,6 +192,7 @@ def point_equipment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("progress.view")
 def progress_report(request: HttpRequest, code: str) -> HttpResponse:
     """A county's (or the city level's) plan, mechanisms and funding: the history, and a new record."""
     region = get_region_for_user(request.user, code)
@@ -202,8 +201,7 @@ def progress_report(request: HttpRequest, code: str) -> HttpResponse:
     current = reports_in_force(region.code, region.code, timezone.localdate()).get(region.code)
     form = ProgressReportForm(request.POST or None, initial=_report_initial(current))
     if request.method == "POST":
-        if not request.user.can_manage_org:
-            raise PermissionDenied
+        require_page(request.user, "progress.report", region)
         if form.is_valid():
             try:
                 services.progress_report_record(actor=request.user, region=region, **form.cleaned_data)
@@ -219,7 +217,7 @@ def progress_report(request: HttpRequest, code: str) -> HttpResponse:
         {
             "region": region,
             "label": "市本级" if region.level == Level.CITY else region.name,
-            "form": form if request.user.can_manage_org else None,
+            "form": form if has_perm(request.user, "progress.report", region) else None,
             "history": history,
         },
     )

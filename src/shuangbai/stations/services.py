@@ -12,6 +12,7 @@ from django.utils import timezone
 from shuangbai.core.audit import audit_record
 from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import require
 from shuangbai.core.versioning import update_versioned
 from shuangbai.regions.models import Level, Region
 
@@ -54,6 +55,7 @@ def station_create(
     built_on: date | None = None,
     office_secured_on: date | None = None,
 ) -> Station:
+    require(actor, "station.manage", town)
     if town.level != Level.TOWN:
         raise ValidationError(
             {"town": f"社工站只能设在镇（街），“{town.name}”是{town.get_level_display()}。"}
@@ -81,6 +83,7 @@ def station_create(
 
 @transaction.atomic
 def station_update(*, actor: User, station: Station, version: int, **changes: Any) -> Station:
+    require(actor, "station.manage", station)
     unknown = set(changes) - set(SITE_FIELDS)
     if unknown:
         raise TypeError(f"station_update cannot change {sorted(unknown)}")
@@ -90,6 +93,7 @@ def station_update(*, actor: User, station: Station, version: int, **changes: An
 
 @transaction.atomic
 def station_retire(*, actor: User, station: Station, version: int, on_date: date, reason: str) -> Station:
+    require(actor, "station.manage", station)
     if not reason.strip():
         raise ValidationError({"retired_reason": "请填写撤销原因。"})
     if station.points.active().exists():
@@ -127,6 +131,7 @@ def point_create(
     built_on: date | None = None,
     office_secured_on: date | None = None,
 ) -> Point:
+    require(actor, "station.manage", station)
     if station.is_retired:
         raise ValidationError("社工站已撤销，不能新增社工点。")
     _check_village(station, village)
@@ -158,6 +163,7 @@ def point_update(
     *, actor: User, point: Point, version: int, village: Region | None = UNCHANGED, **changes: Any
 ) -> Point:
     """Change a point's fields; `village=None` detaches it from its village, leaving it out keeps the village."""
+    require(actor, "station.manage", point)
     unknown = set(changes) - set(SITE_FIELDS)
     if unknown:
         raise TypeError(f"point_update cannot change {sorted(unknown)}")
@@ -171,6 +177,7 @@ def point_update(
 
 @transaction.atomic
 def point_retire(*, actor: User, point: Point, version: int, on_date: date, reason: str) -> Point:
+    require(actor, "station.manage", point)
     if not reason.strip():
         raise ValidationError({"retired_reason": "请填写撤销原因。"})
     if point.staff.in_post().exists():
@@ -199,6 +206,7 @@ def equipment_record(
     *, actor: User, station: Station, point: Point | None = None, items: list[str], effective_on: date
 ) -> EquipmentRecord:
     """The site's checklist from `effective_on` on: appended, so earlier dates keep what held then."""
+    require(actor, "equipment.record", station)
     if point is not None and point.station_id != station.pk:
         raise ValidationError({"point": f"“{point.name}”不属于{station.name}。"})
     unknown = sorted(set(items) - set(EquipmentItem.values))
@@ -247,6 +255,7 @@ def progress_report_record(
     *, actor: User, region: Region, effective_on: date, **fields: Any
 ) -> ProgressReport:
     """What a county (or the city level) has in place from `effective_on`: appended, the history is kept."""
+    require(actor, "progress.report", region)
     unknown = set(fields) - set(PROGRESS_FIELDS)
     if unknown:
         raise TypeError(f"progress_report_record cannot set {sorted(unknown)}")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.forms import RetireForm, apply_service_errors
-from shuangbai.core.permissions import require_manage_org
+from shuangbai.core.permissions import has_perm, require_page
 from shuangbai.regions.models import Level
 from shuangbai.regions.selectors import breadcrumbs, get_region_for_user
 from shuangbai.staff.selectors import station_heads
@@ -63,7 +63,7 @@ def station_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_station_for_user(request.user, pk)
-    staff = list(station_staff(station)) if request.user.sees_personal_data else []
+    staff = list(station_staff(station)) if has_perm(request.user, "staff.view") else []
     history = checklist_history(station)
     return render(
         request,
@@ -83,7 +83,7 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def station_create(request: HttpRequest, code: str) -> HttpResponse:
     town = get_region_for_user(request.user, code)
-    require_manage_org(request.user)
+    require_page(request.user, "station.manage", town)
     if town.level != Level.TOWN:
         raise Http404
     form = StationForm(
@@ -105,7 +105,7 @@ def station_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_station_for_user(request.user, pk)
-    require_manage_org(request.user)
+    require_page(request.user, "station.manage", station)
     form = StationEditForm(request.POST or None, initial=_site_initial(station))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -148,7 +148,7 @@ def _retire(request: HttpRequest, site, retire, *, title: str, done) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def station_retire(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_station_for_user(request.user, pk)
-    require_manage_org(request.user)
+    require_page(request.user, "station.manage", station)
     retire = partial(services.station_retire, station=station)
     return _retire(request, station, retire, title=f"撤销社工站：{station.name}", done=station)
 
@@ -156,7 +156,7 @@ def station_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def point_create(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_station_for_user(request.user, pk)
-    require_manage_org(request.user)
+    require_page(request.user, "station.manage", station)
     form = PointForm(
         request.POST or None, villages=villages_for_station(station), initial={"status": "planned"}
     )
@@ -176,7 +176,7 @@ def point_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request.user, pk)
-    staff = list(point.staff.in_post().order_by("name")) if request.user.sees_personal_data else []
+    staff = list(point.staff.in_post().order_by("name")) if has_perm(request.user, "staff.view") else []
     history = checklist_history(point)
     return render(
         request,
@@ -193,7 +193,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request.user, pk)
-    require_manage_org(request.user)
+    require_page(request.user, "station.manage", point)
     form = PointEditForm(
         request.POST or None,
         villages=villages_for_station(point.station),
@@ -215,6 +215,6 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def point_retire(request: HttpRequest, pk: int) -> HttpResponse:
     point = get_point_for_user(request.user, pk)
-    require_manage_org(request.user)
+    require_page(request.user, "station.manage", point)
     retire = partial(services.point_retire, point=point)
     return _retire(request, point, retire, title=f"撤销社工点：{point.name}", done=point.station)

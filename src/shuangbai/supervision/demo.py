@@ -61,7 +61,7 @@ def _verdict(score: Decimal) -> str:
 
 
 @transaction.atomic
-def load_demo(actor: User | None = None) -> int:
+def load_demo(actor: User) -> int:
     """Record the seeds' inspections (idempotent: nothing if the demo's stations already have some).
     Returns how many inspections were recorded."""
     seed_check_items(CheckItem)

@@ -7,13 +7,14 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from shuangbai.core.models import User
+from shuangbai.core.permissions import has_perm
 from shuangbai.core.scoping import code_range, get_visible_or_404
 from shuangbai.regions.models import Region
 from shuangbai.staff.models import Kind, Staff, StaffStatus
 from shuangbai.stations.models import Station
 
 from .models import CheckItem, Inspection, InspectionScore, Recommendation
-from .services import can_record, lead_region_codes
+from .services import lead_region_codes
 
 
 def inspection_list(
@@ -21,7 +22,7 @@ def inspection_list(
 ) -> QuerySet[Inspection]:
     """Newest first, each with its count of open recommendations."""
     inspections = Inspection.objects.visible_to(user)
-    if not user.sees_personal_data:
+    if not has_perm(user, "inspection.view"):
         return inspections.none()
     if station is not None:
         inspections = inspections.filter(station=station)
@@ -58,7 +59,7 @@ def inspection_recommendations(inspection: Inspection) -> QuerySet[Recommendatio
 def open_recommendations(user: User, station: Station) -> QuerySet[Recommendation]:
     """A station's recommendations not yet done, nearest deadline first (none last), for the station page;
     `overdue` marks those past their deadline."""
-    if not user.sees_personal_data:
+    if not has_perm(user, "inspection.view"):
         return Recommendation.objects.none()
     today = timezone.localdate()
     return (
@@ -79,7 +80,7 @@ def station_panel(user: User, station: Station) -> dict:
     """What the station page's supervision panel (supervision/partials/station_recommendations.html) needs."""
     return {
         "open_recommendations": list(open_recommendations(user, station)),
-        "can_record_inspection": user.sees_personal_data and can_record(user),
+        "can_record_inspection": has_perm(user, "inspection.record", station),
     }
 
 

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.models import BUREAU_ROLES, AuditAction, Role, User
-from shuangbai.registry.services import require_in_scope
+from shuangbai.core.models import AuditAction, User
+from shuangbai.core.permissions import require
 from shuangbai.staff.models import Kind, Staff, StaffStatus
 from shuangbai.stations.models import Station
 
@@ -27,36 +27,10 @@ from .models import (
     Recommendation,
 )
 
-RECORD_ROLES = BUREAU_ROLES | {Role.SUPERVISOR}
-FOLLOW_UP_ROLES = BUREAU_ROLES | {Role.SUPERVISOR, Role.STATION_HEAD}
-CATALOGUE_ROLES = frozenset({Role.PROVINCE, Role.CITY})
 MAX_RECOMMENDATIONS = 20
 
 ScoreRow = tuple[CheckItem, Decimal | int | str | None, str]
 RecommendationRow = tuple[str, date | None]
-
-
-def can_record(user: User) -> bool:
-    """Recording an inspection: bureau roles and supervisors (whose scope is their assigned stations)."""
-    return user.is_superuser or user.role in RECORD_ROLES
-
-
-def can_follow_up(user: User, station: Station) -> bool:
-    """Marking a recommendation done: bureau roles, supervisors, and the head of that station."""
-    if user.is_superuser:
-        return True
-    if user.role == Role.STATION_HEAD:
-        return user.scope_station_id == station.pk
-    return user.role in FOLLOW_UP_ROLES
-
-
-def can_edit_catalogue(user: User) -> bool:
-    return user.is_superuser or user.role in CATALOGUE_ROLES
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def lead_region_codes(station: Station) -> list[str]:
@@ -138,7 +112,7 @@ def _check_recommendations(
 @transaction.atomic
 def inspection_record(
     *,
-    actor: User | None,
+    actor: User,
     station: Station,
     kind: str,
     visited_on: date,
@@ -151,9 +125,7 @@ def inspection_record(
 ) -> Inspection:
     """Record an inspection or an evaluation visit to a station, with its item scores and recommendations.
     `actor` None is the system (the demo loader)."""
-    if actor is not None:
-        _require(can_record(actor))
-    require_in_scope(actor, station)
+    require(actor, "inspection.record", station)
     if kind not in InspectionKind.values:
         raise ValidationError({"kind": "请选择类型：督导检查或监测评估。"})
     if visited_on > timezone.localdate():
@@ -180,7 +152,7 @@ def inspection_record(
         lead=lead,
         methods=methods,
         findings=(findings or "").strip(),
-        recorded_by=actor if actor and actor.pk else None,
+        recorded_by=actor,
     )
     inspection.full_clean()
     inspection.save()
@@ -213,13 +185,11 @@ def inspection_record(
 
 @transaction.atomic
 def recommendation_done(
-    *, actor: User | None, recommendation: Recommendation, done_on: date, note: str = ""
+    *, actor: User, recommendation: Recommendation, done_on: date, note: str = ""
 ) -> Recommendation:
     """Mark a recommendation done. A second person marking it at the same time is refused, not overwriting."""
     station = recommendation.station
-    if actor is not None:
-        _require(can_follow_up(actor, station))
-    require_in_scope(actor, station)
+    require(actor, "recommendation.follow_up", station)
     current = (
         Recommendation.objects.held(recommendation)
         .select_for_update(of=("self",))
@@ -238,7 +208,7 @@ def recommendation_done(
     if len(note) > 200:
         raise ValidationError({"note": "落实情况不能超过200个字。"})
     current.done_on = done_on
-    current.done_by = actor if actor and actor.pk else None
+    current.done_by = actor
     current.done_note = note
     current.full_clean()
     current.save(update_fields=["done_on", "done_by", "done_note"])
@@ -261,7 +231,7 @@ def recommendation_done(
 
 @transaction.atomic
 def check_item_create(*, actor: User, name: str, sort_order: int = 100) -> CheckItem:
-    _require(can_edit_catalogue(actor))
+    require(actor, "catalogue.manage")
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写检查项目名称。"})
@@ -277,7 +247,7 @@ def check_item_create(*, actor: User, name: str, sort_order: int = 100) -> Check
 @transaction.atomic
 def check_item_set_active(*, actor: User, item: CheckItem, active: bool) -> CheckItem:
     """Deactivate an item (new inspections no longer offer it; old scores keep it), or enable it again."""
-    _require(can_edit_catalogue(actor))
+    require(actor, "catalogue.manage")
     if item.active == active:
         return item
     item.active = active

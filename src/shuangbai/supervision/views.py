@@ -4,7 +4,7 @@ for personal data; a record outside the user's scope is a 404 too, before any ro
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.forms import apply_service_errors
-from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.selectors import get_region_for_user
 from shuangbai.stations.models import Station
 from shuangbai.stations.selectors import get_station_for_user
@@ -34,9 +34,9 @@ def _station_arg(request: HttpRequest) -> Station | None:
 
 
 @require_GET
+@requires("inspection.view")
 def index(request: HttpRequest) -> HttpResponse:
     """Inspections of a station (`?station=`), a region (`?region=`) or the whole scope, newest first."""
-    require_personal_data(request.user)
     station = _station_arg(request)
     region = None
     if station is None and request.GET.get("region"):
@@ -50,21 +50,18 @@ def index(request: HttpRequest) -> HttpResponse:
             "station": station,
             "region": region,
             "page": page,
-            "can_record": services.can_record(request.user),
-            "can_edit_catalogue": services.can_edit_catalogue(request.user),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("inspection.view")
 def create(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     station = _station_arg(request)
     if station is None:
         messages.info(request, "请先选择一个社工站，再记录督导检查。")
         return redirect("stations:index")
-    if not services.can_record(request.user):
-        raise PermissionDenied
+    require_page(request.user, "inspection.record", station)
     kwargs = {"items": selectors.check_items(), "leads": selectors.lead_choices(station)}
     if request.method == "POST":
         form = InspectionForm(request.POST, **kwargs)
@@ -97,10 +94,10 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("inspection.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     inspection = selectors.get_inspection_for_user(request.user, pk)
-    can_follow_up = services.can_follow_up(request.user, inspection.station)
+    can_follow_up = has_perm(request.user, "recommendation.follow_up", inspection.station)
     recommendations = [
         (r, DoneForm(auto_id=f"r{r.pk}_%s") if can_follow_up and r.is_open else None)
         for r in selectors.inspection_recommendations(inspection)
@@ -124,12 +121,11 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("inspection.view")
 def recommendation_done(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark a recommendation done: a page of its own on a phone, the inline form of the inspection page."""
-    require_personal_data(request.user)
     recommendation = selectors.get_recommendation_for_user(request.user, pk)
-    if not services.can_follow_up(request.user, recommendation.station):
-        raise PermissionDenied
+    require_page(request.user, "recommendation.follow_up", recommendation.station)
     after = _next_url(request, recommendation.inspection.get_absolute_url())
     if not recommendation.is_open:
         messages.info(request, "该意见建议已标记完成。")
@@ -156,10 +152,9 @@ def recommendation_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("catalogue.manage")
 def items(request: HttpRequest) -> HttpResponse:
     """The check-item catalogue: the province and city bureaus list, add and deactivate items."""
-    if not services.can_edit_catalogue(request.user):
-        raise PermissionDenied
     form = CheckItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,8 +178,7 @@ def items(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def item_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(CheckItem, pk=pk)  # the catalogue is shared, not scoped programme data
-    if not services.can_edit_catalogue(request.user):
-        raise PermissionDenied
+    require_page(request.user, "catalogue.manage")
     verb = "停用" if item.active else "启用"
     if request.method == "POST":
         services.check_item_set_active(actor=request.user, item=item, active=not item.active)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from shuangbai.core.db import no_jit
 from shuangbai.core.models import User
-from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.permissions import require, requires
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.spreadsheets import export_sheet, finish_export, safe_cell, xlsx_response
 from shuangbai.regions.models import Level, Region
@@ -242,9 +242,9 @@ def _describe(node: Node, period: cov.Period, umbrella: str) -> str:
 
 
 @require_GET
+@requires("visit.view")
 def missed(request: HttpRequest) -> HttpResponse:
     """漏访: people in the register during the period never visited at home in it, 50 a page, IDs masked."""
-    require_personal_data(request.user)
     node, period, error, umbrella = _missed_query(request)
     context = {
         "node": node,
@@ -316,8 +316,7 @@ NO_ID = dict(NoIdReason.choices)
 def export_missed(*, actor: User, people, description: str, as_of: date) -> tuple[bytes, int]:
     """The 漏访 list as .xlsx: who exported and when on the first line, IDs masked, audited as an export.
     `people` comes from `missed_people` (scoped to `actor`); the last home visits are read a chunk at a time."""
-    if not actor.sees_personal_data:
-        raise PermissionDenied
+    require(actor, "visit.view")
     workbook, sheet = export_sheet(
         actor=actor, title="漏访名单", headers=EXPORT_HEADERS, description=description
     )
@@ -379,8 +378,8 @@ def _write_missed(sheet, chunk: list[tuple], as_of: date) -> int:
 
 
 @require_GET
+@requires("visit.view")
 def missed_export(request: HttpRequest) -> HttpResponse:
-    require_personal_data(request.user)
     node, period, error, umbrella = _missed_query(request)
     if period is None:
         return render(request, "visits/missed.html", {"node": node, "error": error}, status=400)

@@ -58,6 +58,11 @@ def schedule(city_code: str) -> Schedule:
     return Schedule(names, intervals)
 
 
+def city_region(city_code: str) -> Region | None:
+    """The city a schedule belongs to (None for a code that is no city)."""
+    return Region.objects.filter(code=city_code, level=Level.CITY).first()
+
+
 def city_of(code: str) -> str:
     return code[:4].ljust(12, "0")
 

@@ -19,11 +19,12 @@ from django.utils import timezone
 from shuangbai.core.audit import audit_record, field_changes
 from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, Role, User
+from shuangbai.core.permissions import in_scope, require
 from shuangbai.core.scoping import unscoped
 from shuangbai.core.versioning import STALE_MESSAGE
 from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, Household
-from shuangbai.registry.services import beneficiary_change_levels, require_can_edit, require_in_scope
+from shuangbai.registry.services import beneficiary_change_levels
 from shuangbai.staff.models import Staff
 
 from . import photos as photo_store
@@ -140,14 +141,13 @@ def visit_record(
 ) -> Visit:
     """Record a visit to a household. Repeating a save with the same `client_token` (the answer to the first
     was lost on the way) returns the visit already made instead of a second one."""
-    require_can_edit(actor)
-    require_in_scope(actor, household)
+    require(actor, "visit.record", household)
     # one writer per household at a time: its summaries are recomputed from its visits below
     Household.objects.held(household).select_for_update().exists()
     if client_token:
         earlier = Visit.objects.unscoped(TOKEN_REASON).filter(client_token=client_token).first()
         if earlier is not None:
-            if actor is None or earlier.recorded_by_id != actor.pk:
+            if earlier.recorded_by_id != actor.pk:
                 raise PermissionDenied
             return earlier
     unknown = set(details) - {
@@ -217,7 +217,7 @@ def visit_record(
             if client_token
             else None
         )
-        if earlier is None or actor is None or earlier.recorded_by_id != actor.pk:
+        if earlier is None or earlier.recorded_by_id != actor.pk:
             raise
         return earlier
     VisitWorker.objects.bulk_create([VisitWorker(visit=visit, staff=w) for w in workers])
@@ -249,15 +249,17 @@ def visit_record(
     return visit
 
 
-def can_amend(user: User, visit: Visit, *, today=None) -> bool:
-    """The author within AUTHOR_EDIT_DAYS of recording it; the head of the visit's station at any time."""
-    if user.is_superuser:
+def visit_author_rule(user: User, visit: Visit) -> bool:
+    """The rule of `visit.amend` (core.permissions.VISIT_AUTHOR): the author within AUTHOR_EDIT_DAYS of recording
+    it; the head of the visit's station at any time."""
+    if not in_scope(user, visit):
+        return False
+    if user.role == Role.STATION_HEAD:
         return True
-    if user.role == Role.STATION_HEAD and user.scope_station_id == visit.station_id:
-        return True
-    today = today or timezone.localdate()
     recorded_on = timezone.localdate(visit.created_at)
-    return visit.recorded_by_id == user.pk and today - recorded_on <= timedelta(days=AUTHOR_EDIT_DAYS)
+    return visit.recorded_by_id == user.pk and timezone.localdate() - recorded_on <= timedelta(
+        days=AUTHOR_EDIT_DAYS
+    )
 
 
 def _snapshot(visit: Visit) -> str:
@@ -280,9 +282,7 @@ def visit_amend(
     **changes: Any,
 ) -> Visit:
     """Correct a visit. The version before is kept (encrypted) as a revision; a stale version is refused."""
-    require_in_scope(actor, visit)
-    if not can_amend(actor, visit):
-        raise PermissionDenied
+    require(actor, "visit.amend", visit)
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
         raise TypeError(f"visit_amend cannot change {sorted(unknown)}")
@@ -448,25 +448,16 @@ def follow_up_rebuild(region_prefix: str = "") -> int:
 # ------------------------------------------------------------------------------------------------- schedule
 
 
-def require_schedule_role(actor: User, city_code: str) -> None:
-    """The city bureau sets its schedule (the province may too, for any of its cities)."""
-    if actor.is_superuser:
-        return
-    if actor.role not in (Role.CITY, Role.PROVINCE) or not actor.scope_region_id:
-        raise PermissionDenied
-    if not city_code.startswith(actor.scope_region.prefix):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def schedule_update(
     *, actor: User, city_code: str, levels: dict[int, tuple[str, int]]
 ) -> list[FollowUpLevel]:
     """Set a city's four levels: {level: (name, interval in days)}. Takes effect at once for every due date."""
-    require_schedule_role(actor, city_code)
-    if not Region.objects.filter(code=city_code, level=Level.CITY).exists():
+    city = Region.objects.filter(code=city_code, level=Level.CITY).first()
+    if city is None:
         # rows kept under any other code would never be read by `selectors.schedule`
         raise ValidationError({"city_code": "请选择地级市：跟进级别按市设置。"})
+    require(actor, "follow_up_level.edit", city)
     if set(levels) != set(DEFAULT_LEVELS):
         raise ValidationError("请为一至四级都设置名称和走访间隔。")
     for level, (_, days) in sorted(levels.items()):

@@ -17,9 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import apply_service_errors
 from shuangbai.core.models import AuditAction, User
-from shuangbai.core.permissions import require_personal_data
+from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.registry.selectors import get_household_for_user, household_members
-from shuangbai.registry.services import can_edit
 from shuangbai.stations.models import Point, Station
 from shuangbai.stations.selectors import get_station_for_user, station_points
 
@@ -50,9 +49,9 @@ def _own_point(user: User, station: Station) -> Point | None:
 
 
 @require_GET
+@requires("visit.view")
 def due(request: HttpRequest) -> HttpResponse:
     """Today's list: overdue households first, then due today, then within the week."""
-    require_personal_data(request.user)
     station = _station_for(request)
     if station is None:
         messages.info(request, "请先选择一个社工站，再查看其到期走访。")
@@ -78,7 +77,6 @@ def due(request: HttpRequest) -> HttpResponse:
             "page": page,
             "counts": selectors.section_counts(rows),
             "today": timezone.localdate(),
-            "can_record": can_edit(request.user),
         },
     )
 
@@ -88,16 +86,15 @@ def _form_context(household, form, **extra) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
+@requires("visit.view")
 def create(request: HttpRequest) -> HttpResponse:
     """The visit form for one household, filled with who and where. Answers a script's save with JSON (201),
     so the browser clears its draft only once the server has the visit."""
-    require_personal_data(request.user)
     try:
         household = get_household_for_user(request.user, int(request.GET.get("household", "")))
     except ValueError:
         raise Http404 from None
-    if not can_edit(request.user):
-        raise PermissionDenied
+    require_page(request.user, "visit.record", household)
     staff, members = selectors.visit_form_choices(household)
     level_names = selectors.schedule(household.region_code).names
     kwargs = {"household": household, "staff": staff, "members": members, "level_names": level_names}
@@ -149,8 +146,8 @@ def _after_save_url(request: HttpRequest, household) -> str:
 
 
 @require_GET
+@requires("visit.view")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     visit = selectors.get_visit_for_user(request.user, pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=visit)
     revisions = [
@@ -166,17 +163,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "met": list(visit.met.all()),
             "photos": list(visit.photos.all()),
             "revisions": revisions,
-            "can_amend": services.can_amend(request.user, visit),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
+@requires("visit.view")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     visit = selectors.get_visit_for_user(request.user, pk)
-    if not services.can_amend(request.user, visit):
-        raise PermissionDenied
+    require_page(request.user, "visit.amend", visit)
     household = visit.household
     staff, members = selectors.visit_form_choices(household, visit)
     kwargs = {"household": household, "staff": staff, "members": members}
@@ -212,8 +207,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("visit.view")
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
-    require_personal_data(request.user)
     picture = selectors.get_photo_for_user(request.user, pk)
     try:
         content = photo_store.load(picture.path)
@@ -226,9 +221,9 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@requires("visit.view")
 def index(request: HttpRequest) -> HttpResponse:
     """Visits recorded in scope (a station's, or all the user may see), newest first."""
-    require_personal_data(request.user)
     station = _station_for(request)
     household = None
     if request.GET.get("household"):
@@ -255,9 +250,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@requires("visit.view")
 def health(request: HttpRequest) -> HttpResponse:
     """健康监测: high-risk and watched beneficiaries with their household's last visit and what it saw."""
-    require_personal_data(request.user)
     station = _station_for(request)
     people = selectors.health_watch(request.user, station=station)
     page = Paginator(people, 50).get_page(request.GET.get("page"))
@@ -273,11 +268,7 @@ def levels(request: HttpRequest) -> HttpResponse:
     city_code, cities = selectors.schedule_city(user, request.GET.get("city", ""))
     plan = selectors.schedule(city_code)
     current = {level: (plan.names[level], plan.intervals[level]) for level in plan.intervals}
-    may_edit = True
-    try:
-        services.require_schedule_role(user, city_code)
-    except PermissionDenied:
-        may_edit = False
+    may_edit = has_perm(user, "follow_up_level.edit", selectors.city_region(city_code))
     form = LevelsForm(request.POST or None, current=current)
     if request.method == "POST":
         if not may_edit:

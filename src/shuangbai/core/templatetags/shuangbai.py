@@ -1,8 +1,21 @@
 from django import template
 
 from shuangbai.core.masking import mask_phone
+from shuangbai.core.permissions import has_perm
 
 register = template.Library()
+
+
+@register.filter
+def may(user, permission: str) -> bool:
+    """{% if user|may:"audit.view" %}: the user's role holds the permission (menus, page-level buttons)."""
+    return has_perm(user, permission)
+
+
+@register.simple_tag(takes_context=True)
+def permitted(context, permission: str, obj=None) -> bool:
+    """{% permitted "visit.amend" visit as can_amend %}: the user holds the permission on this record."""
+    return has_perm(context["user"], permission, obj)
 
 
 @register.filter

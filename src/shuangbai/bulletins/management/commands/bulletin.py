@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from shuangbai.bulletins import compose, importer, services
 from shuangbai.bulletins.docx import render_docx
 from shuangbai.bulletins.models import Bulletin
+from shuangbai.core.models import system_actor
 from shuangbai.regions.models import Level, Region
 
 
@@ -81,7 +82,7 @@ class Command(BaseCommand):
             raise CommandError(f"印发日期“{options['date']}”格式不对，应为 YYYY-MM-DD。") from None
         try:
             bulletin = services.import_issue(
-                actor=None,
+                actor=system_actor(),
                 city_code=city.code,
                 sections=parsed.sections,
                 year=options["year"],

@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from shuangbai.core.models import Role
+from shuangbai.core.models import Role, system_actor
 from shuangbai.core.services import user_create
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 raise CommandError("密码不符合要求：" + "；".join(error.messages)) from None
         try:
             user = user_create(
-                actor=None,
+                actor=system_actor(),
                 username=username,
                 password=password,
                 role=role,

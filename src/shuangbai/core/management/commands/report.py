@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from shuangbai.core.commands import user_named
-from shuangbai.core.models import User
+from shuangbai.core.models import User, system_actor
 from shuangbai.regions.models import Level, Region
 from shuangbai.stations import progress
 from shuangbai.stations.exports import figures_workbook, progress_workbook, table_cells
@@ -33,11 +33,6 @@ PROGRESS_HEADERS = [
     "落实经费情况",
     "培训",
 ]
-
-
-def system_user() -> User:
-    """The reader of a report run without --as: sees everything, saved nowhere, audited as nobody."""
-    return User(username="system", display_name="系统报表", is_superuser=True, is_active=True)
 
 
 def _day(text: str, what: str) -> date:
@@ -125,7 +120,7 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------------------------------- coverage
 
     def report_coverage(self, *, region, start, end, as_json=False, as_user=None, **options):
-        user = user_named(as_user) if as_user else system_user()
+        user = user_named(as_user) if as_user else system_actor()
         node = _region_in_scope(user, region, as_user=as_user)
         try:
             period = cov.checked_period(cov.dates_period(_day(start, "开始日期"), _day(end, "结束日期")))
@@ -142,7 +137,7 @@ class Command(BaseCommand):
     def report_progress_table(
         self, *, city, as_of, start=None, output=None, as_json=False, as_user=None, **_
     ):
-        user = user_named(as_user) if as_user else system_user()
+        user = user_named(as_user) if as_user else system_actor()
         node = _region_in_scope(user, city, as_user=as_user)
         if node.level != Level.CITY:
             raise CommandError(
@@ -176,7 +171,7 @@ class Command(BaseCommand):
     # ----------------------------------------------------------------------------------- station figures
 
     def report_station_figures(self, *, region, start, end, output=None, as_json=False, as_user=None, **_):
-        user = user_named(as_user) if as_user else system_user()
+        user = user_named(as_user) if as_user else system_actor()
         node = _region_in_scope(user, region, as_user=as_user)
         try:
             period = cov.checked_period(cov.dates_period(_day(start, "开始日期"), _day(end, "结束日期")))

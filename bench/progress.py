@@ -45,7 +45,7 @@ def child(args: argparse.Namespace) -> None:
     from django.db import connection
     from django.test import Client
 
-    from shuangbai.core.services import user_create
+    from shuangbai.staff.accounts import user_create
     from shuangbai.stations.models import Station
     from shuangbai.synth import synth_build
 

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class StaffConfig(AppConfig):
     name = "shuangbai.staff"
     verbose_name = "社工与督导"
+
+    def ready(self) -> None:
+        # the supervisor's stations for core.scoping
+        from . import hooks  # noqa: F401

@@ -31,6 +31,12 @@ def top_regions_for_user(user: User) -> list[Region]:
     return list(Region.objects.filter(code__in=codes))
 
 
+def default_region(user: User) -> Region | None:
+    """The node a user's coverage page opens on: their scope's one root (a station user: their town)."""
+    roots = top_regions_for_user(user)
+    return roots[0] if len(roots) == 1 else None
+
+
 @dataclass
 class ChildSummary:
     region: Region

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from shuangbai.core import scoping
 from shuangbai.core.scoping import NOTHING, scope_of
-from shuangbai.staff.selectors import supervised_stations
+from shuangbai.regions.pages import child_counts
+from shuangbai.staff.models import Staff
+from shuangbai.staff.selectors import station_heads, supervised_stations
+from shuangbai.stations.pages import SITE_FACTS, STATION_PANELS, site_facts, with_facts
 
 
 def test_a_supervisor_is_scoped_to_the_stations_staff_says(world):
@@ -20,3 +23,24 @@ def test_without_the_staff_hook_a_supervisor_sees_nothing(world, monkeypatch):
     scope = scope_of(world.supervisor)
     assert scope.station_ids == frozenset() and scope.prefixes == ()
     assert scope == NOTHING
+
+
+def test_staff_adds_the_head_and_staff_counts_to_the_station_pages(world):
+    facts = {(fact.of, fact.key): fact for fact in SITE_FACTS}
+    assert facts["station", "head"].values is station_heads
+    assert [f.label for f in site_facts("station")] == ["站长", "社工点", "在岗社工"]
+    assert [f.label for f in site_facts("point")] == ["在岗社工"]
+    assert [p.template for p in sorted(STATION_PANELS, key=lambda p: p.order)] == [
+        "supervision/partials/station_recommendations.html",
+        "staff/partials/station_staff.html",
+    ]
+    station = with_facts([world.station_a], "station")[0]
+    assert station.head == world.head_staff
+    assert (
+        station.staff_count
+        == Staff.objects.unscoped("test").filter(station=world.station_a).in_post().count()
+    )
+
+
+def test_the_region_page_counts_stations_points_and_staff_in_that_order():
+    assert [count.label for count in child_counts()] == ["社工站", "社工点", "在岗社工"]

@@ -6,5 +6,6 @@ class StaffConfig(AppConfig):
     verbose_name = "社工与督导"
 
     def ready(self) -> None:
-        # the supervisor's stations for core.scoping
+        # the supervisor's stations for core.scoping; the head, the staff counts and the staff table on the
+        # station pages; the staff in post on the region pages
         from . import hooks  # noqa: F401

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from shuangbai.core import scoping
 from shuangbai.core.scoping import NOTHING, scope_of
+from shuangbai.regions.models import Region
 from shuangbai.regions.pages import child_counts
 from shuangbai.staff.models import Staff
 from shuangbai.staff.selectors import station_heads, supervised_stations
+from shuangbai.stations import progress
 from shuangbai.stations.pages import SITE_FACTS, STATION_PANELS, site_facts, with_facts
 
 
@@ -44,3 +48,14 @@ def test_staff_adds_the_head_and_staff_counts_to_the_station_pages(world):
 
 def test_the_region_page_counts_stations_points_and_staff_in_that_order():
     assert [count.label for count in child_counts()] == ["社工站", "社工点", "在岗社工"]
+
+
+def test_without_the_staff_hook_the_progress_table_counts_no_staff(world, monkeypatch):
+    assert progress._staffing != progress.NO_STAFFING
+    city = Region.objects.get(code="445300000000")
+    before = progress.progress_table(city, date.today())
+    monkeypatch.setattr(progress, "_staffing", progress.NO_STAFFING)
+    after = progress.progress_table(city, date.today())
+    assert before.total.stations.staff > 0
+    assert (after.total.stations.staff, after.total.points.staff, after.total.trainings) == (0, 0, 0)
+    assert after.total.stations.planned == before.total.stations.planned

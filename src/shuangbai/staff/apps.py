@@ -7,5 +7,5 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         # the supervisor's stations for core.scoping; the head, the staff counts and the staff table on the
-        # station pages; the staff in post on the region pages
+        # station pages; the staff in post on the region pages and in the progress table
         from . import hooks  # noqa: F401

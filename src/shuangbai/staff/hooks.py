@@ -8,8 +8,10 @@ from shuangbai.core.scoping import register_supervised_stations
 from shuangbai.regions.pages import ChildCount, register_child_count
 from shuangbai.regions.selectors import counts_by_prefix
 from shuangbai.stations.pages import SiteFact, StationPanel, register_site_fact, register_station_panel
+from shuangbai.stations.progress import Staffing, register_staffing
 
 from .models import Staff
+from .progress import posts_by_site, staff_counts, table_training_counts
 from .selectors import staff_in_post_counts, station_heads, station_staff, supervised_stations
 
 # A supervisor's scope is the stations they are assigned to (the source queries unscoped: it makes the scope).
@@ -40,3 +42,7 @@ def _staff_under_children(user, prefix: str, length: int) -> dict[str, int]:
 
 
 register_child_count(ChildCount("staff", "在岗社工", _staff_under_children, order=30))
+
+
+# The construction progress table: the staff in post and the trainings.
+register_staffing(Staffing(staff_counts, table_training_counts, posts_by_site))

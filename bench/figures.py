@@ -56,9 +56,9 @@ def child(args: argparse.Namespace) -> None:
     from shuangbai.assistance.services import batch_receive, stock_of
     from shuangbai.core.models import system_actor  # noqa: E402  (after setup)
     from shuangbai.core.scoping import code_range
-    from shuangbai.core.services import user_create
     from shuangbai.regions.models import Region
     from shuangbai.registry.models import Beneficiary
+    from shuangbai.staff.accounts import user_create
     from shuangbai.staff.models import Staff
     from shuangbai.stations.models import Station
     from shuangbai.synth import AS_OF, VISIT_DAYS, synth_build

@@ -46,7 +46,7 @@ def child(args: argparse.Namespace) -> None:
     from django.test import Client
 
     from shuangbai.core.models import system_actor  # noqa: E402  (after setup)
-    from shuangbai.core.services import user_create
+    from shuangbai.staff.accounts import user_create
     from shuangbai.stations.models import Station
     from shuangbai.synth import synth_build
 

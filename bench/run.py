@@ -915,9 +915,9 @@ def child(args: argparse.Namespace) -> None:
 
     from shuangbai.core.models import system_actor  # noqa: E402  (after setup)
     from shuangbai.core.scoping import code_range
-    from shuangbai.core.services import user_create
     from shuangbai.regions.models import Region
     from shuangbai.registry.models import Beneficiary, Category
+    from shuangbai.staff.accounts import user_create
     from shuangbai.stations.models import Point, Station
     from shuangbai.synth import synth_build
 

@@ -517,7 +517,7 @@ def _bulletin(world, letter: str) -> tuple[int, tuple[int, str]]:
     """A draft issue of the city of station `letter`, with one accepted article holding a photo."""
     from shuangbai.bulletins.models import Article
     from shuangbai.bulletins.services import _store_photo, article_create, bulletin_create
-    from shuangbai.visits.photos import CleanPhoto
+    from shuangbai.core.photos import CleanPhoto
 
     city = getattr(world, f"station_{letter}").region_code[:4].ljust(12, "0")
     key = f"_bulletin_{city}"
@@ -538,7 +538,7 @@ def _article(world, letter: str) -> tuple[int, int]:
     """An article station `letter` wrote and sent in to its city, with a photo."""
     from shuangbai.bulletins.models import Article, ArticleStatus
     from shuangbai.bulletins.services import Unit, _store_photo, article_create
-    from shuangbai.visits.photos import CleanPhoto
+    from shuangbai.core.photos import CleanPhoto
 
     key = f"_article_{letter}"
     if not hasattr(world, key):

@@ -20,12 +20,12 @@ import pytest
 from shuangbai.core.idnumber import check_char
 from shuangbai.core.models import Role, User, system_actor
 from shuangbai.core.scoping import guarded, unscoped
-from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
 from shuangbai.registry.catalogue import seed_categories
 from shuangbai.registry.models import Category
 from shuangbai.registry.services import household_register
+from shuangbai.staff.accounts import user_create
 from shuangbai.staff.models import Position
 from shuangbai.staff.services import staff_create
 from shuangbai.stations.services import point_create, station_create

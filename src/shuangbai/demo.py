@@ -33,7 +33,6 @@ from shuangbai.bulletins import demo as bulletins_demo
 from shuangbai.cases import demo as cases_demo
 from shuangbai.core.models import Role, User, system_actor
 from shuangbai.core.scoping import unscoped
-from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
 from shuangbai.registry.catalogue import seed_categories
@@ -47,6 +46,7 @@ from shuangbai.registry.models import (
     RiskLevel,
 )
 from shuangbai.registry.services import beneficiary_exit, beneficiary_register, household_register
+from shuangbai.staff.accounts import user_create
 from shuangbai.staff.demo import load_demo_trainings
 from shuangbai.staff.models import Position, Staff
 from shuangbai.staff.recruitment_demo import load_demo_recruitment

@@ -7,9 +7,9 @@ from datetime import date
 from importlib import resources
 
 from shuangbai.core.models import Role, system_actor
-from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
+from shuangbai.staff.accounts import user_create
 from shuangbai.stations.progress import progress_table
 
 from .progress_fixture import build_city

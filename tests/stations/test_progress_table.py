@@ -11,9 +11,9 @@ from django.db import connection, transaction
 from openpyxl import load_workbook
 
 from shuangbai.core.models import Role, User, system_actor
-from shuangbai.core.services import user_create
 from shuangbai.regions.models import Region
 from shuangbai.regions.services import RegionRow, read_region_csv, regions_load
+from shuangbai.staff.accounts import user_create
 from shuangbai.stations.exports import progress_workbook
 from shuangbai.stations.models import EquipmentItem, EquipmentStatus, equipment_status
 from shuangbai.stations.progress import progress_table

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from shuangbai.core.models import AuditAction, AuditEntry, Role, system_actor
 from shuangbai.core.permissions import has_perm
-from shuangbai.core.services import user_create
 from shuangbai.core.versioning import STALE_MESSAGE
+from shuangbai.staff.accounts import user_create
 from shuangbai.staff.models import Position
 from shuangbai.staff.services import staff_create
 from shuangbai.visits.models import FollowUp, Visit, VisitRevision

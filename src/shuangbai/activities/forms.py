@@ -5,8 +5,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from shuangbai.core.forms import DateInput, VersionedForm
-from shuangbai.visits.forms import MultiplePhotoField, MultiplePhotoInput, TimeInput
+from shuangbai.core.forms import DateInput, MultiplePhotoField, MultiplePhotoInput, TimeInput, VersionedForm
 
 from .models import Activity, ActivityKind, PartnerKind, Theme
 from .photos import MAX_PHOTOS

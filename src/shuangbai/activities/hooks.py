@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
+from shuangbai.core.periods import Period
 from shuangbai.registry.models import Beneficiary
 from shuangbai.registry.timeline import Event, timeline_provider
 from shuangbai.stations.figures import Figure, register_figures_source
-from shuangbai.visits.coverage import Period, register_service_source
+from shuangbai.visits.coverage import register_service_source
 
 from .models import Activity, ActivityPartner, ActivityPerson, ActivityVolunteer, VolunteerService
 

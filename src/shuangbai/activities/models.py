@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from shuangbai.core.masking import mask_phone
+from shuangbai.core.photos import StoredPhoto
 from shuangbai.core.scoping import CODE_LENGTH, ScopedModel, ScopedQuerySet, child_of, scope_of
 from shuangbai.core.versioning import VersionedModel
 
@@ -375,15 +376,10 @@ class VolunteerService(ScopedModel, models.Model):
         return f"{self.served_on:%Y-%m-%d} {self.description}"
 
 
-class ActivityPhoto(ScopedModel, models.Model):
-    """A photo re-encoded without its metadata (see visits.photos), stored encrypted under the instance folder."""
+class ActivityPhoto(ScopedModel, StoredPhoto):
+    """A photo re-encoded without its metadata (see core.photos), stored encrypted under the instance folder."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
-    path = models.CharField(max_length=200, editable=False)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    size = models.PositiveIntegerField("大小（字节）")
-    caption = models.CharField("说明", max_length=100, blank=True)
 
     objects = child_of("activity").as_manager()
 
@@ -391,9 +387,6 @@ class ActivityPhoto(ScopedModel, models.Model):
         verbose_name = "活动照片"
         verbose_name_plural = "活动照片"
         ordering = ["activity", "id"]
-
-    def __str__(self) -> str:
-        return self.caption or f"照片{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("activities:photo", args=[self.pk])

@@ -4,30 +4,26 @@ holder's row first and then computes its stock, so two hand-outs at one station 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min, Sum
 from django.utils import timezone
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.crypto import decrypt_bytes, encrypt_bytes
 from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.permissions import BUREAU, STATION, in_scope, require
+from shuangbai.core.photos import EncryptedPhotoStore, clean_photo
 from shuangbai.core.versioning import STALE_MESSAGE
 from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, Category, Status
 from shuangbai.staff.models import Staff
 from shuangbai.stations.models import Station
-from shuangbai.visits.photos import clean_photo
 
 from .models import (
     DIRECT_START,
@@ -473,12 +469,8 @@ def allocate(
     return allocation
 
 
-def _photo_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "assistance"
-
-
-def load_photo(relative: str) -> bytes:
-    return decrypt_bytes((_photo_root() / relative).read_bytes())
+_photos = EncryptedPhotoStore("assistance")
+load_photo = _photos.load
 
 
 def _store_photo(upload, county_code: str) -> str:
@@ -486,11 +478,7 @@ def _store_photo(upload, county_code: str) -> str:
         photo = clean_photo(upload, label="签收照片")
     except ValidationError as error:
         raise ValidationError({"photo": error.messages}) from None
-    relative = f"{county_code}/{uuid.uuid4().hex}.jpg.enc"
-    target = _photo_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(encrypt_bytes(photo.data))
-    return relative
+    return _photos.store(photo, county_code)
 
 
 @transaction.atomic

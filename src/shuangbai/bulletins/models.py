@@ -240,7 +240,7 @@ class Article(ScopedModel, VersionedModel):
 
 class ArticlePhoto(ScopedModel, models.Model):
     """A photo for publication: re-encoded without its metadata (no GPS in a published picture, see
-    visits.photos) and kept under MEDIA_ROOT/bulletins/, served only through a scoped view."""
+    core.photos) and kept under MEDIA_ROOT/bulletins/, served only through a scoped view."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photos")
     path = models.CharField(max_length=200, editable=False)  # relative to MEDIA_ROOT

@@ -26,9 +26,9 @@ from django.utils import timezone
 from shuangbai.core.audit import audit_record
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.permissions import has_perm, require
+from shuangbai.core.photos import CleanPhoto, clean_photo
 from shuangbai.core.versioning import STALE_MESSAGE, update_versioned
 from shuangbai.regions.models import Level, Region
-from shuangbai.visits.photos import CleanPhoto, clean_photo
 
 from . import compose
 from .content import Document

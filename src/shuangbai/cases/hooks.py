@@ -13,10 +13,11 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from shuangbai.core.periods import Period
 from shuangbai.registry.models import Beneficiary
 from shuangbai.registry.timeline import Event, timeline_provider
 from shuangbai.stations.figures import Figure, register_figures_source
-from shuangbai.visits.coverage import Period, register_service_source
+from shuangbai.visits.coverage import register_service_source
 
 from .models import Case, CaseNote, Referral, ReferralStep, StepStatus
 

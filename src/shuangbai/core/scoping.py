@@ -8,7 +8,7 @@ they belong to) so that a scope check is one indexed range filter, never a join 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,6 +52,19 @@ def scope_of(user: User) -> Scope:
     return scope
 
 
+SupervisedStations = Callable[["User"], Mapping[int, str]]  # {station id: its 12-digit region code}
+_supervised_stations: SupervisedStations | None = None
+
+
+def register_supervised_stations(source: SupervisedStations) -> SupervisedStations:
+    """Who answers "which stations does this supervisor account supervise now": the staff app, from its
+    AppConfig.ready(). The source runs unscoped (it makes the scope); until one is registered a supervisor
+    sees nothing."""
+    global _supervised_stations
+    _supervised_stations = source
+    return source
+
+
 def _compute_scope(user: User) -> Scope:
     from .models import REGION_ROLES, STATION_ROLES, Role
 
@@ -69,9 +82,7 @@ def _compute_scope(user: User) -> Scope:
             return NOTHING
         return Scope(prefixes=(station.region_code[:9],), station_ids=frozenset({station.pk}))
     if user.role == Role.SUPERVISOR:
-        from shuangbai.staff.selectors import supervised_stations
-
-        stations = supervised_stations(user)
+        stations = _supervised_stations(user) if _supervised_stations is not None else {}  # fail closed
         return Scope(
             prefixes=tuple(sorted({code[:9] for code in stations.values()})),
             station_ids=frozenset(stations),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .audit import audit_record
 from .forms import AuditSearchForm, LoginForm
-from .models import AuditAction, Role
+from .models import AuditAction
 from .permissions import requires
 from .selectors import audit_search
 
@@ -19,20 +19,6 @@ class ShuangbaiLoginView(LoginView):
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if user.role == Role.SUPERVISOR:
-        return redirect("stations:index")
-    if user.role == Role.WORKER:
-        return redirect("visits:due")  # a worker's day starts from who is due a visit
-    if user.scope_station_id:
-        return redirect("stations:detail", pk=user.scope_station_id)
-    if user.scope_region_id:
-        return redirect("regions:detail", code=user.scope_region.code)
-    return redirect("regions:index")
 
 
 @require_http_methods(["GET", "POST"])

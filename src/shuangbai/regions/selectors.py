@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Substr
 
 from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, get_visible_or_404, scope_of
 
 from .models import PREFIX_LENGTH, Level, Region
+from .pages import ChildCount, child_counts
 
 
 def get_region_for_user(user: User, code: str) -> Region:
@@ -31,15 +32,20 @@ def top_regions_for_user(user: User) -> list[Region]:
     return list(Region.objects.filter(code__in=codes))
 
 
+def default_region(user: User) -> Region | None:
+    """The node a user's coverage page opens on: their scope's one root (a station user: their town)."""
+    roots = top_regions_for_user(user)
+    return roots[0] if len(roots) == 1 else None
+
+
 @dataclass
 class ChildSummary:
     region: Region
-    stations: int = 0
-    points: int = 0
-    staff: int = 0
+    counts: list[tuple[ChildCount, int]] = field(default_factory=list)  # the columns, in order
 
 
-def _counts_by_prefix(queryset, length: int, subtree_prefix: str) -> dict[str, int]:
+def counts_by_prefix(queryset, length: int, subtree_prefix: str) -> dict[str, int]:
+    """{child prefix: rows} of a (scoped) queryset of rows with a region code, over a subtree's children."""
     low, high = code_range(subtree_prefix)
     rows = (
         queryset.filter(region_code__gte=low, region_code__lte=high)
@@ -52,26 +58,15 @@ def _counts_by_prefix(queryset, length: int, subtree_prefix: str) -> dict[str, i
 
 
 def region_children_summary(user: User, region: Region) -> list[ChildSummary]:
-    """Children of a region with the stations, points and staff in post under each: four queries."""
-    from shuangbai.staff.models import Staff
-    from shuangbai.stations.models import Point, Station
-
+    """Children of a region with the counts the apps register under each (stations, points, staff in post):
+    one query for the children and one per count."""
     child_level = region.child_level
     if child_level is None:
         return []
     length = PREFIX_LENGTH[Level(child_level)]
     children = list(Region.objects.visible_to(user).filter(parent=region))
-    stations = _counts_by_prefix(Station.objects.visible_to(user).active(), length, region.prefix)
-    points = _counts_by_prefix(Point.objects.visible_to(user).active(), length, region.prefix)
-    staff = _counts_by_prefix(
-        Staff.objects.visible_to(user).in_post().filter(~Q(station=None)), length, region.prefix
-    )
+    columns = [(count, count.counts(user, region.prefix, length)) for count in child_counts()]
     return [
-        ChildSummary(
-            region=child,
-            stations=stations.get(child.prefix, 0),
-            points=points.get(child.prefix, 0),
-            staff=staff.get(child.prefix, 0),
-        )
+        ChildSummary(region=child, counts=[(count, found.get(child.prefix, 0)) for count, found in columns])
         for child in children
     ]

@@ -2,8 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from shuangbai.stations.selectors import station_list
-
+from .pages import child_counts, region_panels
 from .selectors import breadcrumbs, get_region_for_user, region_children_summary, top_regions_for_user
 
 
@@ -22,7 +21,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "region": region,
         "ancestors": breadcrumbs(request.user, region, include_self=False),
         "children": region_children_summary(request.user, region),
+        "child_counts": child_counts(),
+        "panels": region_panels(request, region),
     }
-    if region.level == "town":
-        context["stations"] = list(station_list(request.user, region=region, include_retired=True))
     return render(request, "regions/detail.html", context)

@@ -19,6 +19,7 @@ from .models import (
     RecruitmentRound,
     RoundPosition,
     Staff,
+    StaffStatus,
     Training,
 )
 
@@ -74,6 +75,22 @@ def station_heads(station_ids: list[int]) -> dict[int, Staff]:
         .filter(station_id__in=station_ids, position=Position.HEAD, kind=Kind.WORKER)
     )
     return {staff.station_id: staff for staff in heads}
+
+
+def station_staff(station) -> QuerySet[Staff]:
+    """The staff in post at a station the caller found in scope, for its page."""
+    return station.staff.in_post().select_related("point").order_by("position", "name", "id")
+
+
+def staff_in_post_counts(field: str, ids: list[int]) -> dict[int, int]:
+    """{station or point id: staff in post} for the sites the caller lists (`field`: "station" or "point")."""
+    return dict(
+        Staff.objects.unscoped("the staff counts of sites the caller lists")
+        .filter(status=StaffStatus.IN_POST, **{f"{field}_id__in": ids})
+        .values(f"{field}_id")
+        .annotate(n=Count("id"))
+        .values_list(f"{field}_id", "n")
+    )
 
 
 def placement_choices(user: User, station=None) -> dict[str, QuerySet]:

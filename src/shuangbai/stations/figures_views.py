@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from shuangbai.core.periods import checked_period, dates_period, parse_day
 from shuangbai.core.spreadsheets import xlsx_response
 from shuangbai.regions.models import Region
-from shuangbai.regions.selectors import breadcrumbs, get_region_for_user, top_regions_for_user
-from shuangbai.visits import coverage as cov
+from shuangbai.regions.selectors import breadcrumbs, default_region, get_region_for_user, top_regions_for_user
 
 from .exports import figures_workbook
 from .figures import station_figures
@@ -30,7 +30,7 @@ def _region(request: HttpRequest) -> Region | None:
     code = request.GET.get("region", "").strip()
     if code:
         return get_region_for_user(request.user, code)
-    return cov.default_region(request.user)
+    return default_region(request.user)
 
 
 def _period(request: HttpRequest) -> tuple[date, date, str]:
@@ -39,8 +39,8 @@ def _period(request: HttpRequest) -> tuple[date, date, str]:
     start_text = request.GET.get("from", "").strip() or date(today.year, 1, 1).isoformat()
     end_text = request.GET.get("to", "").strip() or today.isoformat()
     try:
-        period = cov.checked_period(
-            cov.dates_period(cov.parse_day(start_text, "开始日期"), cov.parse_day(end_text, "结束日期")),
+        period = checked_period(
+            dates_period(parse_day(start_text, "开始日期"), parse_day(end_text, "结束日期")),
             today=today,
         )
     except ValidationError as error:

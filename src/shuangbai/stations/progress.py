@@ -16,16 +16,16 @@ Every cell is read from dated records, so the table of an earlier day comes out 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Substr
 
 from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, scope_of, unscoped
 from shuangbai.regions.models import Level, Region
-from shuangbai.staff.models import TABLE_TRAINING_KINDS, Assignment, Position, Training
 
 from .models import (
     EquipmentItem,
@@ -170,48 +170,32 @@ def site_counts(model, low: str, high: str, as_of: date, *, by: int = 6) -> dict
     }
 
 
-def _staff_in_post(low: str, high: str, as_of: date):
-    return (
-        Assignment.objects.unscoped("posts counted over a region the caller checked")
-        .filter(region_code__gte=low, region_code__lte=high, started_on__lte=as_of)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))
-        .exclude(position=Position.SUPERVISOR)
-    )
+# The staff in post and the trainings are the staff app's: it fills this slot from its AppConfig.ready().
+# The functions run inside the tables' unscoped(...) (the caller checked the region), except posts_by_site,
+# which is given the reader's visible stations.
+@dataclass(frozen=True)
+class Staffing:
+    # (low, high, as_of, *, by=6, heads=False) -> ({(county, at a point): posts}, {at a point: people})
+    staff_counts: Callable[..., tuple[dict[tuple[str, bool], int], dict[bool, int]]]
+    # (low, high, start, as_of, *, by=6) -> {organiser's county code: trainings}
+    training_counts: Callable[..., Counter]
+    # (low, high, as_of, stations) -> {(station id, point id or None): posts}
+    posts_by_site: Callable[[str, str, date, QuerySet], Counter]
 
 
-def staff_counts(
-    low: str, high: str, as_of: date, *, by: int = 6, heads: bool = False
-) -> tuple[dict[tuple[str, bool], int], dict[bool, int]]:
-    """({(county, at a point): posts}, {at a point: people}) on the day; with `heads`, people in each group too
-    (a city's row in the province's table is that city's 合计)."""
-    posts = _staff_in_post(low, high, as_of).annotate(county=Substr("region_code", 1, by))
-    counted = Count("staff_id", distinct=True) if heads else Count("id")
-    by_county: dict[tuple[str, bool], int] = {}
-    people: dict[bool, int] = {}
-    for at_point in (False, True):
-        kind = posts.filter(point__isnull=not at_point)
-        for row in kind.values("county").order_by().annotate(n=counted):
-            by_county[(row["county"], at_point)] = row["n"]
-        people[at_point] = kind.values("staff_id").distinct().count()
-    return by_county, people
+NO_STAFFING = Staffing(
+    lambda *args, **kwargs: ({}, {False: 0, True: 0}),
+    lambda *args, **kwargs: Counter(),
+    lambda *args, **kwargs: Counter(),
+)
+_staffing = NO_STAFFING
 
 
-def training_counts(low: str, high: str, start: date, as_of: date, *, by: int = 6) -> Counter:
-    """{organiser's county code (6 digits; the city's own for the city level): trainings}."""
-    rows = (
-        Training.objects.filter(
-            region_code__gte=low,
-            region_code__lte=high,
-            held_on__gte=start,
-            held_on__lte=as_of,
-            kind__in=TABLE_TRAINING_KINDS,
-        )
-        .annotate(county=Substr("region_code", 1, by))
-        .values("county")
-        .order_by()
-        .annotate(n=Count("id"))
-    )
-    return Counter({row["county"]: row["n"] for row in rows})
+def register_staffing(staffing: Staffing) -> Staffing:
+    """Who counts the staff in post and the trainings of the table (the staff app); without it, zeros."""
+    global _staffing
+    _staffing = staffing
+    return staffing
 
 
 def reports_in_force(low: str, high: str, as_of: date) -> dict[str, ProgressReport]:
@@ -250,8 +234,8 @@ def progress_table(city: Region, as_of: date, *, start: date | None = None) -> P
     counties = sorted(Region.objects.filter(parent=city, level=Level.COUNTY), key=county_sort_key)
     stations = site_counts(Station, low, high, as_of)
     points = site_counts(Point, low, high, as_of)
-    staff, people = staff_counts(low, high, as_of)
-    trainings = training_counts(low, high, start, as_of)
+    staff, people = _staffing.staff_counts(low, high, as_of)
+    trainings = _staffing.training_counts(low, high, start, as_of)
     reports = reports_in_force(low, high, as_of)
 
     rows = []
@@ -309,8 +293,8 @@ def province_table(province: Region, as_of: date, *, start: date | None = None) 
     cities = list(Region.objects.filter(parent=province, level=Level.CITY).order_by("code"))
     stations = site_counts(Station, low, high, as_of, by=4)
     points = site_counts(Point, low, high, as_of, by=4)
-    staff, people = staff_counts(low, high, as_of, by=4, heads=True)
-    trainings = training_counts(low, high, start, as_of, by=4)
+    staff, people = _staffing.staff_counts(low, high, as_of, by=4, heads=True)
+    trainings = _staffing.training_counts(low, high, start, as_of, by=4)
     reports = reports_in_force(low, high, as_of)
     units = Counter(
         code[:4]
@@ -362,12 +346,7 @@ def county_sites(county: Region, as_of: date, *, user: User) -> list[SiteLine]:
         .order_by("effective_on", "id")
     ):
         records[(record.station_id, record.point_id)] = record
-    posts = Counter(
-        (station_id, point_id)
-        for station_id, point_id in _staff_in_post(low, high, as_of)
-        .filter(station__in=Station.objects.visible_to(user))
-        .values_list("station_id", "point_id")
-    )
+    posts = _staffing.posts_by_site(low, high, as_of, Station.objects.visible_to(user))
     lines = []
     sites: list[tuple[str, Station | Point, tuple[int, int | None]]] = []
     for station in Station.objects.visible_to(user).filter(

@@ -11,19 +11,17 @@ from shuangbai.core.forms import RetireForm, apply_service_errors
 from shuangbai.core.permissions import has_perm, require_page
 from shuangbai.regions.models import Level
 from shuangbai.regions.selectors import breadcrumbs, get_region_for_user
-from shuangbai.staff.selectors import station_heads
-from shuangbai.supervision.selectors import station_panel
 
 from . import services
 from .forms import PointEditForm, PointForm, StationEditForm, StationForm
 from .models import SiteStatus
+from .pages import site_facts, station_panels, with_facts
 from .progress import checklist_history
 from .selectors import (
     get_point_for_user,
     get_station_for_user,
     station_list,
     station_points,
-    station_staff,
     villages_for_station,
 )
 from .services import SITE_FIELDS
@@ -44,14 +42,13 @@ def station_index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:50]
     stations = station_list(request.user, region=region, status=status, q=q)
     page = Paginator(stations, 50).get_page(request.GET.get("page"))
-    heads = station_heads([station.pk for station in page])
-    rows = [(station, heads.get(station.pk)) for station in page]
     return render(
         request,
         "stations/station_list.html",
         {
             "page": page,
-            "rows": rows,
+            "rows": with_facts(request.user, page, "station"),
+            "facts": site_facts(request.user, "station"),
             "region": region,
             "status": status,
             "q": q,
@@ -63,7 +60,7 @@ def station_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_station_for_user(request.user, pk)
-    staff = list(station_staff(station)) if has_perm(request.user, "staff.view") else []
+    with_facts(request.user, [station], "station", counts=False)
     history = checklist_history(station)
     return render(
         request,
@@ -71,11 +68,10 @@ def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "station": station,
             "ancestors": breadcrumbs(request.user, station.town, include_self=False),
-            "points": list(station_points(station, include_retired=True)),
-            "staff": staff,
-            "head": station_heads([station.pk]).get(station.pk),
+            "points": with_facts(request.user, station_points(station, include_retired=True), "point"),
+            "point_facts": site_facts(request.user, "point"),
             "equipment": history[0] if history else None,
-            **station_panel(request.user, station),
+            "panels": station_panels(request, station),
         },
     )
 

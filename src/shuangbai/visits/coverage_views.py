@@ -22,11 +22,19 @@ from openpyxl.cell import WriteOnlyCell
 
 from shuangbai.core.db import no_jit
 from shuangbai.core.models import User
+from shuangbai.core.periods import (
+    Period,
+    month_period,
+    parse_period,
+    quarter_period,
+    year_period,
+    year_to_date,
+)
 from shuangbai.core.permissions import require, requires
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.spreadsheets import export_sheet, finish_export, safe_cell, xlsx_response
 from shuangbai.regions.models import Level, Region
-from shuangbai.regions.selectors import breadcrumbs, get_region_for_user, top_regions_for_user
+from shuangbai.regions.selectors import breadcrumbs, default_region, get_region_for_user, top_regions_for_user
 from shuangbai.registry.models import FOLLOW_UP_LEVELS, NoIdReason, Umbrella
 from shuangbai.stations.models import Point
 
@@ -71,7 +79,7 @@ def _node(request: HttpRequest) -> Node | None:
     """The `region` (and `point`) parameters, 404 outside the user's scope; without `region`, the user's one
     top region (None when they have several: the page asks which)."""
     code = request.GET.get("region", "").strip()
-    region = get_region_for_user(request.user, code) if code else cov.default_region(request.user)
+    region = get_region_for_user(request.user, code) if code else default_region(request.user)
     if region is None:
         return None
     value = request.GET.get("point", "").strip()
@@ -87,18 +95,18 @@ def _node(request: HttpRequest) -> Node | None:
     return Node(region, point=point)
 
 
-def _period(request: HttpRequest, *, default=None) -> tuple[cov.Period | None, str]:
+def _period(request: HttpRequest, *, default=None) -> tuple[Period | None, str]:
     """The period named by the query, or (None, the reason in Chinese)."""
     today = timezone.localdate()
     try:
         if default is not None and not request.GET.get("period"):
             return default(today), ""
-        return cov.parse_period(request.GET, today=today), ""
+        return parse_period(request.GET, today=today), ""
     except ValidationError as error:
         return None, error.messages[0]
 
 
-def _period_form(request: HttpRequest, period: cov.Period | None) -> dict:
+def _period_form(request: HttpRequest, period: Period | None) -> dict:
     """The values the period form shows: the period's own, or what was typed when it was refused."""
     today = timezone.localdate()
     values = {
@@ -126,16 +134,16 @@ def _period_form(request: HttpRequest, period: cov.Period | None) -> dict:
     return values | {"kinds": PERIOD_KINDS, "quarters": ["1", "2", "3", "4"]}
 
 
-def _quick_periods(today: date) -> list[cov.Period]:
+def _quick_periods(today: date) -> list[Period]:
     last_month = today.replace(day=1) - timedelta(days=1)
     quarter = (today.month - 1) // 3 + 1
     last_quarter = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
     return [
-        cov.month_period(today.year, today.month),
-        cov.month_period(last_month.year, last_month.month),
-        cov.quarter_period(today.year, quarter),
-        cov.quarter_period(*last_quarter),
-        cov.year_period(today.year),
+        month_period(today.year, today.month),
+        month_period(last_month.year, last_month.month),
+        quarter_period(today.year, quarter),
+        quarter_period(*last_quarter),
+        year_period(today.year),
     ]
 
 
@@ -234,7 +242,7 @@ def _missed_query(request: HttpRequest):
     return node, period, error, umbrella
 
 
-def _describe(node: Node, period: cov.Period, umbrella: str) -> str:
+def _describe(node: Node, period: Period, umbrella: str) -> str:
     parts = [node.name, f"{period.label}（{period.range_label}）"]
     if umbrella:
         parts.append(Umbrella(umbrella).label)
@@ -404,8 +412,8 @@ def two_coverages(request: HttpRequest) -> HttpResponse:
     """两个全覆盖 of the city of `region`: station coverage and service coverage per county, the gaps named.
     The period (service coverage) defaults to this year up to today."""
     code = request.GET.get("region", "").strip()
-    region = get_region_for_user(request.user, code) if code else cov.default_region(request.user)
-    period, error = _period(request, default=cov.year_to_date)
+    region = get_region_for_user(request.user, code) if code else default_region(request.user)
+    period, error = _period(request, default=year_to_date)
     context = {
         "region": region,
         "period": period,

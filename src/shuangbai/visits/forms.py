@@ -6,30 +6,11 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
-from shuangbai.core.forms import DateInput, VersionedForm
+from shuangbai.core.forms import DateInput, MultiplePhotoField, MultiplePhotoInput, TimeInput, VersionedForm
 from shuangbai.registry.models import Household, RiskLevel
 
 from .models import DEFAULT_LEVELS, MAX_INTERVAL_DAYS, Hazard, MentalState, Need, Visit, VisitKind
 from .photos import MAX_PHOTOS
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    widget = MultiplePhotoInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
 def _textarea(rows: int = 2) -> forms.Textarea:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from shuangbai.core.crypto import EncryptedTextField
+from shuangbai.core.photos import StoredPhoto
 from shuangbai.core.scoping import ScopedModel, ScopedQuerySet, child_of
 from shuangbai.core.validators import gps_constraint
 from shuangbai.core.versioning import VersionedModel
@@ -272,15 +273,10 @@ class VisitRevision(ScopedModel, models.Model):
         return f"{self.visit_id} v{self.version}"
 
 
-class VisitPhoto(ScopedModel, models.Model):
+class VisitPhoto(ScopedModel, StoredPhoto):
     """A photo re-encoded without its metadata, stored encrypted under the instance folder."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
-    path = models.CharField(max_length=200, editable=False)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    size = models.PositiveIntegerField("大小（字节）")
-    caption = models.CharField("说明", max_length=100, blank=True)
 
     objects = child_of("visit").as_manager()
 
@@ -288,9 +284,6 @@ class VisitPhoto(ScopedModel, models.Model):
         verbose_name = "走访照片"
         verbose_name_plural = "走访照片"
         ordering = ["visit", "id"]
-
-    def __str__(self) -> str:
-        return self.caption or f"照片{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("visits:photo", args=[self.pk])

@@ -1,66 +1,10 @@
-"""Visit photos: checked, re-encoded without metadata (EXIF carries the phone, the time and often the place),
-scaled down, and stored encrypted under the instance folder. Served only through a scoped view."""
+"""Visit photos: cleaned by core.photos and stored encrypted under the instance folder's visits/."""
 
 from __future__ import annotations
 
-import io
-import uuid
-from dataclasses import dataclass
-from pathlib import Path
+from shuangbai.core.photos import MAX_PHOTOS, EncryptedPhotoStore, clean_photo
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from PIL import Image, ImageOps, UnidentifiedImageError
+__all__ = ["MAX_PHOTOS", "clean_photo", "load", "photo_root", "store"]
 
-from shuangbai.core.crypto import decrypt_bytes, encrypt_bytes
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_PHOTOS = 6
-MAX_SIDE = 1600
-MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
-
-
-@dataclass(frozen=True)
-class CleanPhoto:
-    data: bytes  # JPEG, no metadata
-    width: int
-    height: int
-
-
-def clean_photo(upload, *, label: str = "照片") -> CleanPhoto:
-    """An uploaded image as a plain JPEG at most MAX_SIDE pixels on its long side, or a Chinese error."""
-    name = getattr(upload, "name", "") or label
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"{label}“{name}”超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请压缩后再上传。")
-    try:
-        image = Image.open(upload)
-        if image.width * image.height > MAX_PIXELS:
-            raise ValidationError(f"{label}“{name}”像素过大，请压缩后再上传。")
-        image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError(f"{label}“{name}”不是可识别的图片（支持 JPEG、PNG、WebP 等）。") from None
-    image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant, then drop the EXIF
-    if image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
-    out = io.BytesIO()
-    # A fresh image from the pixels only: no EXIF, GPS, XMP or ICC comment survives.
-    Image.frombytes(image.mode, image.size, image.tobytes()).save(out, "JPEG", quality=82, optimize=True)
-    return CleanPhoto(out.getvalue(), image.width, image.height)
-
-
-def photo_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "visits"
-
-
-def store(photo: CleanPhoto, county_code: str) -> str:
-    """Write the encrypted photo; returns its path relative to the photo root."""
-    relative = f"{county_code}/{uuid.uuid4().hex}.jpg.enc"
-    target = photo_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(encrypt_bytes(photo.data))
-    return relative
-
-
-def load(relative: str) -> bytes:
-    return decrypt_bytes((photo_root() / relative).read_bytes())
+_store = EncryptedPhotoStore("visits")
+photo_root, store, load = _store.root, _store.store, _store.load

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from shuangbai.core.models import Role, system_actor
-from shuangbai.core.services import user_create
+from shuangbai.staff.accounts import user_create
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Accounts: creating users with a role and a scope."""
+"""Accounts: creating users with a role and a scope (a supervisor's account comes with a supervisor record,
+so this lives with the staff)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from shuangbai.core.audit import audit_record
+from shuangbai.core.models import REGION_ROLES, STATION_ROLES, AuditAction, Role, User
 from shuangbai.regions.models import Level, Region
+from shuangbai.stations.models import Station
 
-from .audit import audit_record
-from .models import REGION_ROLES, STATION_ROLES, AuditAction, Role, User
+from .models import Kind
+from .services import staff_create, supervisor_assign
 
 ROLE_LEVELS = {
     Role.PROVINCE: {Level.PROVINCE},
@@ -36,10 +40,6 @@ def user_create(
 
     A supervisor is given a supervisor record, if `staff` is not one, assigned to every station in the scope.
     Without a password the account cannot log in until one is set."""
-    from shuangbai.staff.models import Kind
-    from shuangbai.staff.services import staff_create, supervisor_assign
-    from shuangbai.stations.models import Station
-
     if role not in Role.values:
         raise ValidationError({"role": f"未知角色“{role}”，可选：{', '.join(Role.values)}。"})
     if User.objects.filter(username=username).exists():

@@ -16,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from shuangbai.core.commands import user_named
+from shuangbai.core.dates import day_label
 from shuangbai.core.models import User, system_actor
+from shuangbai.core.periods import checked_period, dates_period
 from shuangbai.regions.models import Level, Region
 from shuangbai.stations import progress
 from shuangbai.stations.exports import figures_workbook, progress_workbook, table_cells
@@ -123,7 +125,7 @@ class Command(BaseCommand):
         user = user_named(as_user) if as_user else system_actor()
         node = _region_in_scope(user, region, as_user=as_user)
         try:
-            period = cov.checked_period(cov.dates_period(_day(start, "开始日期"), _day(end, "结束日期")))
+            period = checked_period(dates_period(_day(start, "开始日期"), _day(end, "结束日期")))
         except ValidationError as error:
             raise CommandError(error.messages[0]) from None
         table = cov.coverage_table(user, node, period)
@@ -151,7 +153,7 @@ class Command(BaseCommand):
         if output:
             with open(output, "wb") as handle:
                 handle.write(progress_workbook(table, table.rows))
-            self.stdout.write(f"已导出 {table.title}（截至{cov.day_label(day)}）：{output}")
+            self.stdout.write(f"已导出 {table.title}（截至{day_label(day)}）：{output}")
             return
         if as_json:
             self.stdout.write(json.dumps(progress.table_as_dict(table), ensure_ascii=False, indent=2))
@@ -161,7 +163,7 @@ class Command(BaseCommand):
             "\n".join(
                 [
                     table.title,
-                    f"制表单位：{table.unit}    时间：{cov.day_label(day)}",
+                    f"制表单位：{table.unit}    时间：{day_label(day)}",
                     "",
                     _table(PROGRESS_HEADERS, [[str(cell) for cell in line] for line in lines]),
                 ]
@@ -174,7 +176,7 @@ class Command(BaseCommand):
         user = user_named(as_user) if as_user else system_actor()
         node = _region_in_scope(user, region, as_user=as_user)
         try:
-            period = cov.checked_period(cov.dates_period(_day(start, "开始日期"), _day(end, "结束日期")))
+            period = checked_period(dates_period(_day(start, "开始日期"), _day(end, "结束日期")))
         except ValidationError as error:
             raise CommandError(error.messages[0]) from None
         table = station_figures(node, period.start, period.end)
@@ -196,7 +198,7 @@ class Command(BaseCommand):
         period = table.period
         parts = [
             f"{table.region.name}（{table.region.code}） 入户与服务覆盖",
-            f"统计时段：{period.range_label}；逾期按 {cov.day_label(table.as_of)} 计。",
+            f"统计时段：{period.range_label}；逾期按 {day_label(table.as_of)} 计。",
         ]
         headers = [
             table.child_label or "区域",

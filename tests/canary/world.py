@@ -112,11 +112,12 @@ def _build(world, letter: str) -> Canary:
         referral_create,
         referral_step_add,
     )
-    from shuangbai.core.models import Role
-    from shuangbai.core.services import user_create
+    from shuangbai.core.models import Role, system_actor
+    from shuangbai.core.photos import CleanPhoto
     from shuangbai.registry.ledger import import_ledger
     from shuangbai.registry.models import Category
     from shuangbai.registry.services import beneficiary_register, household_register
+    from shuangbai.staff.accounts import user_create
     from shuangbai.staff.models import Position
     from shuangbai.staff.services import (
         applicant_add,
@@ -127,7 +128,6 @@ def _build(world, letter: str) -> Canary:
     from shuangbai.stations.services import point_create, progress_report_record, station_create
     from shuangbai.supervision.models import CheckItem
     from shuangbai.supervision.services import inspection_record
-    from shuangbai.visits.photos import CleanPhoto
     from shuangbai.visits.services import visit_record
     from tests.access_matrix import _jpeg as jpeg_bytes
     from tests.access_matrix import _superuser
@@ -135,6 +135,7 @@ def _build(world, letter: str) -> Canary:
     c = Canary(letter)
     today = timezone.localdate()
     root = _superuser()
+    system = system_actor()
     town_code, village_code = CANARY_PLACES[letter]
     town = Region.objects.get(code=town_code)
     village = Region.objects.get(code=village_code)
@@ -142,7 +143,7 @@ def _build(world, letter: str) -> Canary:
     city = county.parent
     dibao = Category.objects.get(code="dibao")
     c.city_user = user_create(
-        actor=None,
+        actor=system,
         username=f"canary_city_{letter}",
         password=PASSWORD,
         role=Role.CITY,
@@ -152,7 +153,7 @@ def _build(world, letter: str) -> Canary:
 
     # -- the station, its point, its worker
     station = station_create(
-        actor=None,
+        actor=system,
         town=town,
         name=c.text("社工站", "station name"),
         address=c.text("站址", "station address"),
@@ -162,7 +163,7 @@ def _build(world, letter: str) -> Canary:
     )
     c.station = station
     point = point_create(
-        actor=None,
+        actor=system,
         station=station,
         village=village,
         name=c.text("社工点", "point name"),
@@ -170,7 +171,7 @@ def _build(world, letter: str) -> Canary:
         status="operating",
     )
     staff_create(
-        actor=None,
+        actor=system,
         name=c.name("站长", "staff name (head)"),
         gender="M",
         hired_on=date(2021, 7, 1),
@@ -178,7 +179,7 @@ def _build(world, letter: str) -> Canary:
         position=Position.HEAD,
     )
     staff = staff_create(
-        actor=None,
+        actor=system,
         name=c.name("社工", "staff name"),
         gender="F",
         phone=c.phone("staff phone"),
@@ -191,7 +192,7 @@ def _build(world, letter: str) -> Canary:
     # -- a household, its head and a second member
     head_id = c.number(id_number(town_code[:6], "19500101", f"{ord(letter):03d}"), "head's ID number")
     household = household_register(
-        actor=None,
+        actor=system,
         village=village,
         address=c.text("户地址", "household address"),
         phone=c.phone("household phone"),
@@ -209,7 +210,7 @@ def _build(world, letter: str) -> Canary:
     head = household.members.get()
     c.number(head.id_masked, "head's masked ID number")
     member = beneficiary_register(
-        actor=None,
+        actor=system,
         household=household,
         name=c.name("家属", "beneficiary name (member)"),
         relation="spouse",
@@ -233,7 +234,7 @@ def _build(world, letter: str) -> Canary:
 
     # -- a home visit with a photo
     visit = visit_record(
-        actor=None,
+        actor=system,
         household=household,
         visited_at=timezone.now() - timedelta(hours=2),
         workers=[staff],
@@ -251,18 +252,20 @@ def _build(world, letter: str) -> Canary:
 
     # -- a case with a goal, a note and a referral with a second step
     case = case_open(
-        actor=None,
+        actor=system,
         beneficiary=head,
         opened_on=today,
         source="visit",
         presenting_problem=c.text("个案问题", "case: presenting problem"),
         worker=staff,
     )
-    goal = goal_add(actor=None, case=case, text=c.text("个案目标", "case goal"))
-    case_note_add(actor=None, case=case, written_on=today, text=c.text("个案记录", "case note"), worker=staff)
+    goal = goal_add(actor=system, case=case, text=c.text("个案目标", "case goal"))
+    case_note_add(
+        actor=system, case=case, written_on=today, text=c.text("个案记录", "case note"), worker=staff
+    )
     agency = Agency.objects.order_by("pk").first()
     referral = referral_create(
-        actor=None,
+        actor=system,
         case=case,
         agency=agency,
         purpose=c.text("转介事由", "referral purpose"),
@@ -270,14 +273,14 @@ def _build(world, letter: str) -> Canary:
         referred_on=today,
     )
     referral_step_add(
-        actor=None, referral=referral, status="accepted", on_date=today, notes=c.text("转介进展", "step")
+        actor=system, referral=referral, status="accepted", on_date=today, notes=c.text("转介进展", "step")
     )
     c.objects.update(case=case.pk, goal=goal.pk, referral=referral.pk, agency=agency.pk)
 
     # -- assistance, and a batch of goods received by the county, passed to the station, one handed out
     kind = AssistanceType.objects.get(code="medical_relief")
     assistance = assistance_create(
-        actor=None,
+        actor=system,
         beneficiary=head,
         type=kind,
         party="government",
@@ -286,7 +289,7 @@ def _build(world, letter: str) -> Canary:
         notes=c.text("救助备注", "assistance notes"),
     )
     batch = batch_receive(
-        actor=None,
+        actor=system,
         holder=county,
         item=c.text("物资", "batch item"),
         unit="份",
@@ -297,7 +300,7 @@ def _build(world, letter: str) -> Canary:
         notes=c.text("物资备注", "batch notes"),
     )
     allocate(
-        actor=None,
+        actor=system,
         source=batch.holdings.get(),
         target=station,
         quantity=2,
@@ -305,7 +308,7 @@ def _build(world, letter: str) -> Canary:
         note=c.text("分配说明", "allocation note"),
     )
     given = hand_out(
-        actor=None,
+        actor=system,
         holding=batch.holdings.get(level="station"),
         beneficiary=head,
         handed_on=today,
@@ -317,7 +320,7 @@ def _build(world, letter: str) -> Canary:
 
     # -- an activity with a partner, a volunteer and the head taking part
     partner = partner_create(
-        actor=None,
+        actor=system,
         station=station,
         name=c.text("合作方", "partner name"),
         kind="community",
@@ -326,14 +329,14 @@ def _build(world, letter: str) -> Canary:
         notes=c.text("合作备注", "partner notes"),
     )
     volunteer = volunteer_create(
-        actor=None,
+        actor=system,
         station=station,
         name=c.name("志愿者", "volunteer name"),
         organisation=c.text("志愿组织", "volunteer organisation"),
         phone=c.phone("volunteer phone"),
     )
     activity = activity_record(
-        actor=None,
+        actor=system,
         station=station,
         point=point,
         title=c.text("活动", "activity title"),
@@ -357,7 +360,7 @@ def _build(world, letter: str) -> Canary:
 
     # -- a training of the station, an inspection, a recruitment round with an applicant
     training = training_record(
-        actor=None,
+        actor=system,
         station=station,
         kind="professional",
         held_on=date(2021, 7, 20),
@@ -381,7 +384,7 @@ def _build(world, letter: str) -> Canary:
         recommendations=[(c.text("整改建议", "inspection recommendation"), date(2023, 3, 31))],
     )
     round_ = recruitment_round_create(
-        actor=None,
+        actor=system,
         city=city,
         year=2022,
         title=c.text("招聘", "recruitment round title"),
@@ -391,7 +394,7 @@ def _build(world, letter: str) -> Canary:
         notes=c.text("招聘备注", "recruitment notes"),
     )
     applicant = applicant_add(
-        actor=None,
+        actor=system,
         round_=round_,
         name=c.name("报名人", "applicant name"),
         gender="M",
@@ -425,7 +428,7 @@ def _build(world, letter: str) -> Canary:
 
     # -- the work bulletin: the station's article sent in to its city (with a photo)
     article = article_create(
-        actor=None,
+        actor=system,
         city_code=city.code,
         section="station",
         title=c.text("稿件标题", "station article title"),
@@ -440,16 +443,16 @@ def _build(world, letter: str) -> Canary:
         # another city's own bulletin: its masthead, a draft issue, a published issue (云浮's issues are the
         # city's, read city-wide once published: not X's to hide)
         masthead_save(
-            actor=None,
+            actor=system,
             city_code=city.code,
             name=c.text("简报", "bulletin name"),
             unit=c.text("编印单位", "bulletin unit"),
             sent_to=c.text("报送", "bulletin sent to"),
             copied_to=c.text("抄送", "bulletin copied to"),
         )
-        draft = bulletin_create(actor=None, city_code=city.code, year=2024, sequence=1, issued_on=today)
+        draft = bulletin_create(actor=system, city_code=city.code, year=2024, sequence=1, issued_on=today)
         in_draft = article_create(
-            actor=None,
+            actor=system,
             city_code=city.code,
             section="city",
             title=c.text("草稿期稿件", "draft issue article title"),
@@ -460,9 +463,9 @@ def _build(world, letter: str) -> Canary:
             in_draft, CleanPhoto(jpeg_bytes(), 8, 8), c.text("草稿期图注", "draft photo caption")
         )
         c.objects.update(bulletin=draft.pk, bulletin_media=(draft.pk, media.path))
-        published = bulletin_create(actor=None, city_code=city.code, year=2024, sequence=2, issued_on=today)
+        published = bulletin_create(actor=system, city_code=city.code, year=2024, sequence=2, issued_on=today)
         article_create(
-            actor=None,
+            actor=system,
             city_code=city.code,
             section="city",
             title=c.text("已发布稿件", "published article title"),

@@ -66,11 +66,6 @@ SENSITIVE_FIELDS = {"assessment_notes": "（评估说明已修改）"}
 # -------------------------------------------------------------------------------------------------- access
 
 
-def _require_work(actor: User, case_or_station: Case | Station) -> None:
-    station = case_or_station if isinstance(case_or_station, Station) else case_or_station.station
-    require(actor, "case.work", station)
-
-
 def _not_future(day: date | None, field: str, what: str) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: f"{what}不能晚于今天。"})
@@ -120,7 +115,7 @@ def case_open(
     """Open a case (接案) for a registered person in the register. A person has one open case at a time. The
     responsible worker defaults to the actor's own staff record."""
     station = beneficiary.station
-    _require_work(actor, station)
+    require(actor, "case.work", station)
     if beneficiary.merged_into_id is not None:
         raise ValidationError("该记录已并入另一条记录，请在合并后的记录上开案。")
     if beneficiary.status != Status.ACTIVE:
@@ -183,7 +178,7 @@ def case_open_for_new_person(
 ) -> Case:
     """A person not yet registered: register them (a new household in a village of the station's town, they
     its head, through the registry's services) and open their case, all or nothing."""
-    _require_work(actor, station)
+    require(actor, "case.work", station)
     if village.level != Level.VILLAGE or village.code[:9] != station.region_code[:9]:
         raise ValidationError({"village": f"请选择{station.name}所在镇（街）的村（居）。"})
     person = dict(person)
@@ -212,7 +207,7 @@ def _redact(diff: dict[str, list[Any]]) -> dict[str, list[Any]]:
 @transaction.atomic
 def case_update(*, actor: User, case: Case, version: int, **changes: Any) -> Case:
     """Change the intake and the assessment of an open case (optimistic version check)."""
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     unknown = set(changes) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"case_update cannot change {sorted(unknown)}")
@@ -241,7 +236,7 @@ def case_update(*, actor: User, case: Case, version: int, **changes: Any) -> Cas
 
 @transaction.atomic
 def goal_add(*, actor: User, case: Case, text: str, target_on: date | None = None) -> Goal:
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     case = _locked(case)
     _require_open(case)
     text = _text(text, "text", "请填写目标内容。")
@@ -258,7 +253,7 @@ def goal_add(*, actor: User, case: Case, text: str, target_on: date | None = Non
 def goal_update(*, actor: User, goal: Goal, status: str, target_on: date | None = None) -> Goal:
     """Set a goal's status (and move its target date)."""
     case = goal.case
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     case = _locked(case)
     _require_open(case)
     if status not in GoalStatus.values:
@@ -293,7 +288,7 @@ def case_note_add(
     *, actor: User, case: Case, written_on: date, text: str, worker: Staff | None = None
 ) -> CaseNote:
     """A dated case note by a worker of the station: the actor's own staff record (the system names one)."""
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     case = _locked(case)
     _require_open(case)
     if actor.staff_id:
@@ -339,7 +334,7 @@ def review_add(*, actor: User, case: Case, reviewed_on: date, comment: str) -> R
 @transaction.atomic
 def case_close(*, actor: User, case: Case, closed_on: date, outcome: str, reason: str, version: int) -> Case:
     """Close a case (结案) with its outcome and reason. Final: a new need opens a new case."""
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     _require_open(case)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "请选择结案类别。"})
@@ -398,7 +393,7 @@ def referral_create(
 ) -> Referral:
     """Refer an open case to an agency: the referral and its first step (已转出), at the referral's agency or,
     where the case first passes through another (a 救助站 that hands it on), at `first_agency`."""
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     case = _locked(case)
     _require_open(case)
     _check_agency(agency)
@@ -448,7 +443,7 @@ def referral_step_add(
     agency of a chain. Steps follow in date order; a referral done or declined takes no more steps. A referral
     still under way when its case was closed (转介结案) goes on taking steps: the agency's work goes on."""
     case = referral.case
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     current = Referral.objects.held(referral).select_for_update(of=("self",)).get()
     if current.status in FINISHED:
         raise ValidationError(
@@ -614,7 +609,7 @@ def case_set_exemplary(
     *, actor: User, case: Case, nickname: str, title: str, text: str, version: int
 ) -> Case:
     """Mark a case exemplary (优秀案例) with its publishable write-up, refused unless de-identified."""
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     nickname, title, text = (nickname or "").strip(), (title or "").strip(), (text or "").strip()
     errors = {}
     if not nickname:
@@ -637,7 +632,7 @@ def case_set_exemplary(
 @transaction.atomic
 def case_unset_exemplary(*, actor: User, case: Case, version: int) -> Case:
     """No longer an exemplary case; the write-up is kept for a later use."""
-    _require_work(actor, case)
+    require(actor, "case.work", case.station)
     return update_versioned(case, actor=actor, expected_version=version, changes={"exemplary": False})
 
 

@@ -57,6 +57,16 @@ OWN_CITY = "own_city"  # the city the user's unit belongs to (a bulletin is a ci
 ARTICLE_EDITOR = "article_editor"  # the city's bureau, or the writing unit while the article is its own
 ARTICLE_UNIT = "article_unit"  # the unit that wrote the article (not the city's bureau itself)
 REGION_RECORD = "region_record"  # a volunteer or partner of the user's own region or station, not one above
+RULE_LABELS = {  # as `shuangbai permissions` says them
+    SCOPE: "在其管辖范围内",
+    SHARED: "全局目录",
+    HOLDER: "本单位持有的物资",
+    VISIT_AUTHOR: "本人记录且7天内，或本站站长",
+    OWN_CITY: "本市",
+    ARTICLE_EDITOR: "市民政局，或未报送的本单位稿件",
+    ARTICLE_UNIT: "本单位的稿件",
+    REGION_RECORD: "本区域登记的",
+}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from shuangbai.core import views as core_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("more/", views.more, name="more"),
     path("login/", core_views.ShuangbaiLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("password/", core_views.password_change, name="password_change"),

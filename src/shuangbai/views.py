@@ -1,21 +1,34 @@
-"""The landing page: which app a user starts from is a project decision, so it lives above the apps."""
+"""The landing pages: what each role sees first is a project decision, so it lives above the apps."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from shuangbai import home as pages
 from shuangbai.core.models import Role
+from shuangbai.menu import grouped, menu_for
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """今日 for a station's worker, the station's month for its head, the stations of a supervisor, the region
+    of a bureau or the viewer, each with the way to everything else they may open."""
     user = request.user
+    station = user.scope_station if user.scope_station_id else None
+    if station is not None and user.role == Role.STATION_HEAD:
+        return render(request, "home/station_month.html", {"m": pages.station_month(user, station)})
+    if station is not None:
+        return render(request, "home/today.html", {"t": pages.worker_today(user, station)})
     if user.role == Role.SUPERVISOR:
-        return redirect("stations:index")
-    if user.role == Role.WORKER:
-        return redirect("visits:due")  # a worker's day starts from who is due a visit
-    if user.scope_station_id:
-        return redirect("stations:detail", pk=user.scope_station_id)
-    if user.scope_region_id:
-        return redirect("regions:detail", code=user.scope_region.code)
-    return redirect("regions:index")
+        return render(request, "home/supervisor.html", {"stations": pages.supervised(user)})
+    return render(
+        request,
+        "home/region.html",
+        {"summary": pages.region_summary(user), "groups": grouped(menu_for(user))},
+    )
+
+
+@require_GET
+def more(request: HttpRequest) -> HttpResponse:
+    """全部功能: every page the user may open, by group."""
+    return render(request, "home/more.html", {"groups": grouped(menu_for(request.user))})

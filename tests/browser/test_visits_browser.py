@@ -1,5 +1,5 @@
-"""Home visits in a real browser at a phone's width: the worker opens the due list, records a visit with one
-thumb, the household leaves the overdue list and the county's home-visit rate moves; with the network cut
+"""Home visits in a real browser at a phone's width: the worker starts from 今日, records a visit with one
+thumb, is back on 今日 with the household gone from the overdue list, and the county's home-visit rate moves; with the network cut
 mid-save, the draft survives a reload and is saved once the network is back."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from shuangbai.core.models import system_actor
 from shuangbai.registry.models import Beneficiary
 from shuangbai.visits.models import Visit
 from tests.conftest import id_number
@@ -38,7 +39,7 @@ def test_due_list_visit_and_the_county_rate(page: Page, browser_world, login, sh
     world = browser_world
     _overdue(world.beneficiary_a)
     second = register(
-        None,
+        system_actor(),
         "445381002201",
         "黄阿婆",
         id_number=id_number("445381", "19440512", "071"),
@@ -54,14 +55,15 @@ def test_due_list_visit_and_the_county_rate(page: Page, browser_world, login, sh
     page.get_by_role("button", name="退出").click()
 
     login("worker_a")
-    expect(page).to_have_url(re.compile(r"/visits/due/$"))
+    expect(page).to_have_url(re.compile(r"/$"))  # 今日
+    expect(page.locator("h1")).to_contain_text("今日")
     assert_assets_loaded(page)
     assert_no_horizontal_scroll(page)
     overdue = page.locator("#overdue")
     expect(overdue).to_contain_text(world.beneficiary_a.name)
     expect(overdue).to_contain_text("逾期27天")
-    expect(page.locator("#count-overdue")).to_have_text("2")
-    shot("due-list")
+    expect(page.locator("#today-overdue")).to_have_text("2")
+    shot("today")
 
     # one tap opens the form, filled with who and where
     page.locator(f'[data-household="{world.household_a.pk}"]').get_by_role("link", name="记录走访").click()
@@ -77,10 +79,14 @@ def test_due_list_visit_and_the_county_rate(page: Page, browser_world, login, sh
     shot("visit-form")
     page.get_by_role("button", name="保存").click()
 
-    expect(page).to_have_url(re.compile(r"/visits/due/$"))
+    # back on 今日: the household has left the overdue list
+    expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator(".messages")).to_contain_text("已保存")
-    expect(page.locator("#count-overdue")).to_have_text("1")
+    expect(page.locator("#today-overdue")).to_have_text("1")
     expect(page.locator("#overdue")).not_to_contain_text(world.beneficiary_a.name)
+    shot("today-after-visit")
+    page.goto("/visits/due/")
+    expect(page.locator("#count-overdue")).to_have_text("1")
     expect(page.locator("#soon")).to_contain_text(world.beneficiary_a.name)  # next due in 3 days
     visit = Visit.objects.get(household=world.household_a)
     assert (

@@ -52,6 +52,7 @@ CAT = "catalogue.manage"
 ROUTES: dict[str, Route] = {
     "home": Route(None, None, ok=EITHER),
     "password_change": Route(None, None, ok=EITHER),
+    "more": Route(None, None),  # 全部功能: the menu of what the user may open
     "audit_log": Route(None, "audit.view"),
     "regions:index": Route(None, "region.view", ok=EITHER),
     "regions:detail": Route("region", "region.view"),

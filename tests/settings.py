@@ -3,7 +3,9 @@
 import os
 import tempfile
 
-os.environ.setdefault("SHUANGBAI_HOME", tempfile.mkdtemp(prefix="shuangbai-test-"))
+# Never the demo's instance folder (the Makefile exports SHUANGBAI_HOME=./var for the app): tests write photos,
+# keys and static files into a folder of their own.
+os.environ["SHUANGBAI_HOME"] = tempfile.mkdtemp(prefix="shuangbai-test-")
 
 from shuangbai.settings import *  # noqa: E402,F403
 from shuangbai.settings import HOME  # noqa: E402

@@ -1,4 +1,5 @@
 import io
+import os
 import subprocess
 import sys
 
@@ -56,3 +57,57 @@ def test_the_console_command_is_installed():
     )
     assert result.returncode == 0, result.stderr
     assert "载入区划树" in result.stdout
+
+
+def test_a_short_password_is_refused_in_chinese(world, monkeypatch):
+    # Django 5.2's own Chinese lacks its new length message: ours says it
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short1\n"))
+    with pytest.raises(CommandError, match="密码太短，至少需要10个字符"):
+        call_command(
+            "createuser", "shorty", "--role", "city", "--scope", "445300000000", stdout=io.StringIO()
+        )
+
+
+def _cli(*args: str, home) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SHUANGBAI_HOME": str(home), "DJANGO_SETTINGS_MODULE": "shuangbai.settings"}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "shuangbai.cli", *args], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def test_commands_on_a_database_not_yet_built_say_what_to_do(tmp_path):
+    for args in (
+        ("synth", "--scale", "0.001"),
+        ("report", "coverage", "--region", "4453"),
+        ("createuser", "x"),
+    ):
+        result = _cli(*args, home=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "数据库尚未建立：请先运行 shuangbai migrate" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_the_command_list_names_serve_and_the_project_commands(tmp_path):
+    result = _cli(home=tmp_path)
+    assert result.returncode == 0
+    for name in ("serve", "demo", "createuser", "permissions", "report", "bulletin"):
+        assert f"  {name}" in result.stdout
+
+
+def test_output_goes_into_a_new_folder_and_json_with_o_is_refused(world, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "新建文件夹" / "工作数据.xlsx"
+    call_command(
+        "report", "station-figures", "--region", "445381000000", "--from", "2021-01-01", "--to", "2021-12-31",
+        "-o", str(target), stdout=io.StringIO(),
+    )  # fmt: skip
+    assert load_workbook(target).active.max_row > 1
+    with pytest.raises(CommandError, match="-o（写入 Excel 文件）与 --json（在终端输出）只能选用一个"):
+        call_command(
+            "report", "station-figures", "--region", "445381000000", "--from", "2021-01-01",
+            "--to", "2021-12-31", "-o", str(target), "--json",
+        )  # fmt: skip
+    with pytest.raises(CommandError, match="是一个文件夹"):
+        call_command("import", "template", "beneficiaries", "-o", str(tmp_path), "--as", "city")

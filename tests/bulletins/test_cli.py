@@ -66,6 +66,7 @@ def test_import_save_then_export_round_trip(world, tmp_path):
     )
     issue = Bulletin.objects.get()
     assert f"编号 {issue.pk}" in text and issue.is_published and issue.imported
+    assert f"{issue.pk:>5}  2021年第7期  2021-08-10  已发布" in _run("list", "--city", CITY)
     out = tmp_path / "issue.docx"
     _run("export", str(issue.pk), "-o", str(out))
     document = open_docx(out)
@@ -92,6 +93,11 @@ def test_bad_input_is_refused_in_chinese(world, records, tmp_path):
         _run("import", str(plain), "--city", CITY)
     with pytest.raises(CommandError, match="保存需要 --year、--sequence、--date"):
         _run("import", str(_seed(tmp_path, "000_e48372aba3d1b36b.txt")), "--city", CITY, "--save")
+    with pytest.raises(CommandError, match="印发日期应在2021年内"):
+        _run(
+            "import", str(_seed(tmp_path, "000_e48372aba3d1b36b.txt")), "--city", CITY, "--save",
+            "--year", "2021", "--sequence", "9", "--date", "2022-01-05",
+        )  # fmt: skip
     with pytest.raises(CommandError, match="找不到编号为 999 的简报"):
         _run("export", "999", "-o", str(tmp_path / "x.docx"))
     # a draft exports as composed now

@@ -192,7 +192,11 @@ def _number_taken(city_code: str, year: int, sequence: int, exclude: int | None 
     return taken.exists()
 
 
-def _check_number(city_code: str, year: int, sequence: int, exclude: int | None = None) -> None:
+def _check_number(
+    city_code: str, year: int, sequence: int, issued_on: date, exclude: int | None = None
+) -> None:
+    if issued_on.year != year:
+        raise ValidationError({"issued_on": f"印发日期应在{year}年内。"})
     if _number_taken(city_code, year, sequence, exclude):
         raise ValidationError({"sequence": f"{year}年第{sequence}期已存在，请换一个期数。"})
 
@@ -214,7 +218,7 @@ def bulletin_create(
     """A new draft issue; name, unit and the distribution lines default to the city's masthead."""
     require(actor, "bulletin.manage", city_code)
     masthead = masthead_for(city_code)
-    _check_number(city_code, year, sequence)
+    _check_number(city_code, year, sequence, issued_on)
     bulletin = Bulletin(
         region_code=city_code,
         year=year,
@@ -242,7 +246,8 @@ def bulletin_update(*, actor: User, bulletin: Bulletin, expected_version: int, *
     require(actor, "bulletin.manage", bulletin)
     _require_draft(bulletin)
     year, sequence = changes.get("year", bulletin.year), changes.get("sequence", bulletin.sequence)
-    _check_number(bulletin.region_code, year, sequence, exclude=bulletin.pk)
+    issued_on = changes.get("issued_on", bulletin.issued_on)
+    _check_number(bulletin.region_code, year, sequence, issued_on, exclude=bulletin.pk)
     return update_versioned(bulletin, actor=actor, expected_version=expected_version, changes=changes)
 
 

@@ -1,4 +1,5 @@
 """shuangbai bulletin import FILE --city CODE [--json] [--save --year Y --sequence N --date YYYY-MM-DD]
+shuangbai bulletin list [--city CODE]
 shuangbai bulletin export ID -o FILE.docx
 
 Import reads a back issue (.docx, or .txt like the seeds) and prints the sections and article titles it found;
@@ -18,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from shuangbai.bulletins import compose, importer, services
 from shuangbai.bulletins.docx import render_docx
 from shuangbai.bulletins.models import Bulletin
+from shuangbai.core.commands import write_file
 from shuangbai.core.models import system_actor
 from shuangbai.regions.models import Level, Region
 
@@ -37,6 +39,8 @@ class Command(BaseCommand):
         read.add_argument("--year", type=int, help="年度")
         read.add_argument("--sequence", type=int, help="期数")
         read.add_argument("--date", metavar="YYYY-MM-DD", help="印发日期")
+        listing = commands.add_parser("list", help="列出各期简报：编号（导出时用）、期号、印发日期、状态")
+        listing.add_argument("--city", metavar="CODE", help="只列出该地级市的简报")
         write = commands.add_parser("export", help="把一期简报导出为 Word（.docx）")
         write.add_argument("id", type=int, metavar="ID", help="简报编号")
         write.add_argument("-o", dest="output", metavar="FILE.docx", required=True, help="输出文件")
@@ -44,8 +48,22 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["command"] == "import":
             self._import(options)
+        elif options["command"] == "list":
+            self._list(options)
         else:
             self._export(options)
+
+    def _list(self, options) -> None:
+        issues = Bulletin.objects.visible_to(system_actor()).order_by("region_code", "-year", "-sequence")
+        if options["city"]:
+            issues = issues.filter(region_code=options["city"])
+        rows = list(issues)
+        if not rows:
+            self.stdout.write("没有简报。")
+        for issue in rows:
+            self.stdout.write(
+                f"{issue.pk:>5}  {issue.number}  {issue.issued_on.isoformat()}  {issue.get_status_display()}  {issue.name}"
+            )
 
     def _import(self, options) -> None:
         city = Region.objects.filter(code=options["city"], level=Level.CITY).first()
@@ -96,13 +114,9 @@ class Command(BaseCommand):
         self.stdout.write(f"已归档：{bulletin}（编号 {bulletin.pk}）")
 
     def _export(self, options) -> None:
-        bulletin = (
-            Bulletin.objects.unscoped("the server's own command line reads any issue")
-            .filter(pk=options["id"])
-            .first()
-        )
+        bulletin = Bulletin.objects.visible_to(system_actor()).filter(pk=options["id"]).first()
         if bulletin is None:
             raise CommandError(f"找不到编号为 {options['id']} 的简报。")
         data = render_docx(compose.compose(bulletin))
-        Path(options["output"]).write_bytes(data)
+        write_file(options["output"], data)
         self.stdout.write(f"已导出：{options['output']}（{bulletin}，{len(data) // 1024} KB）")

@@ -15,7 +15,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from shuangbai.core.commands import user_named
+from shuangbai.core.commands import one_output, user_named, write_file
 from shuangbai.core.dates import day_label
 from shuangbai.core.models import User, system_actor
 from shuangbai.core.periods import checked_period, dates_period
@@ -139,6 +139,7 @@ class Command(BaseCommand):
     def report_progress_table(
         self, *, city, as_of, start=None, output=None, as_json=False, as_user=None, **_
     ):
+        one_output(output, as_json)
         user = user_named(as_user) if as_user else system_actor()
         node = _region_in_scope(user, city, as_user=as_user)
         if node.level != Level.CITY:
@@ -151,8 +152,7 @@ class Command(BaseCommand):
             raise CommandError("培训统计起始日期不能晚于截至日期。")
         table = progress.progress_table(node, day, start=first)
         if output:
-            with open(output, "wb") as handle:
-                handle.write(progress_workbook(table, table.rows))
+            write_file(output, progress_workbook(table, table.rows))
             self.stdout.write(f"已导出 {table.title}（截至{day_label(day)}）：{output}")
             return
         if as_json:
@@ -173,6 +173,7 @@ class Command(BaseCommand):
     # ----------------------------------------------------------------------------------- station figures
 
     def report_station_figures(self, *, region, start, end, output=None, as_json=False, as_user=None, **_):
+        one_output(output, as_json)
         user = user_named(as_user) if as_user else system_actor()
         node = _region_in_scope(user, region, as_user=as_user)
         try:
@@ -181,8 +182,7 @@ class Command(BaseCommand):
             raise CommandError(error.messages[0]) from None
         table = station_figures(node, period.start, period.end)
         if output:
-            with open(output, "wb") as handle:
-                handle.write(figures_workbook(table))
+            write_file(output, figures_workbook(table))
             self.stdout.write(f"已导出 {node.name} 工作数据（{period.range_label}）：{output}")
             return
         if as_json:

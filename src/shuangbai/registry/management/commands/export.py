@@ -1,11 +1,9 @@
 """shuangbai export beneficiaries --scope CODE -o FILE.xlsx --as USERNAME [--category CODE] [--status ...]"""
 
-from pathlib import Path
-
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from shuangbai.core.commands import user_named
+from shuangbai.core.commands import user_named, write_file
 from shuangbai.regions.models import Region
 from shuangbai.registry.exports import export_beneficiaries_counted
 from shuangbai.registry.models import Category, Status
@@ -60,5 +58,5 @@ class Command(BaseCommand):
             )
         except PermissionDenied:
             raise CommandError(f"用户 {user.username} 的角色不能导出个人信息。") from None
-        Path(output).write_bytes(content)
+        write_file(output, content)
         self.stdout.write(f"已导出 {count} 人到 {output}（范围：{filters.describe()}）。")

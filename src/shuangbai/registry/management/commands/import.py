@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from shuangbai.core.commands import user_named
+from shuangbai.core.commands import user_named, write_file
 from shuangbai.regions.models import Region
 from shuangbai.registry.ledger import (
     MAX_UPLOAD_BYTES,
@@ -70,7 +70,7 @@ class Command(BaseCommand):
 
     def template(self, output: str, as_user: str | None) -> None:
         user = user_named(as_user) if as_user else None
-        Path(output).write_bytes(template_workbook(user))
+        write_file(output, template_workbook(user))
         villages = (
             "按用户的管辖范围给出村（居）下拉选项" if user else "未指定 --as，镇（街）、村（居）列为自由填写"
         )
@@ -105,7 +105,7 @@ class Command(BaseCommand):
             )
             return
         out = Path(options["errors"] or path.with_name(f"{path.stem}-错误.xlsx"))
-        out.write_bytes(error_file_bytes(run))
+        out = write_file(str(out), error_file_bytes(run))
         for error in run.errors[:SHOWN_ERRORS]:
             self.stdout.write(f"第{error['row']}行：{error['message']}")
         if run.bad_rows > SHOWN_ERRORS:

@@ -450,7 +450,9 @@ def _build(world, letter: str) -> Canary:
             sent_to=c.text("报送", "bulletin sent to"),
             copied_to=c.text("抄送", "bulletin copied to"),
         )
-        draft = bulletin_create(actor=system, city_code=city.code, year=2024, sequence=1, issued_on=today)
+        draft = bulletin_create(
+            actor=system, city_code=city.code, year=today.year, sequence=1, issued_on=today
+        )
         in_draft = article_create(
             actor=system,
             city_code=city.code,
@@ -463,7 +465,9 @@ def _build(world, letter: str) -> Canary:
             in_draft, CleanPhoto(jpeg_bytes(), 8, 8), c.text("草稿期图注", "draft photo caption")
         )
         c.objects.update(bulletin=draft.pk, bulletin_media=(draft.pk, media.path))
-        published = bulletin_create(actor=system, city_code=city.code, year=2024, sequence=2, issued_on=today)
+        published = bulletin_create(
+            actor=system, city_code=city.code, year=today.year, sequence=2, issued_on=today
+        )
         article_create(
             actor=system,
             city_code=city.code,

@@ -36,10 +36,13 @@ YUNFU_COUNTIES = {"445302", "445303", "445381", "445321", "445322"}
 HEKOU, SULONG, GUIXU = "445302003000", "445381002000", "445322102000"
 
 
+PROGRESS: list[str] = []  # what the first load said as it went
+
+
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
+        load_demo(progress=PROGRESS.append)
         # Fire PostgreSQL's deferred foreign-key checks once here, not at every test's teardown.
         connection.check_constraints()
         yield
@@ -187,6 +190,24 @@ def test_every_demo_id_number_is_fictional_but_valid(db):
     assert "虚构" in registry_summary()
 
 
+def test_names_match_genders_and_no_man_is_a_woman_in_hardship(db):
+    """A man is not called 刚 and filed 女 (胡刚 was), nor is a woman called 刚; 困难妇女 are women."""
+    from shuangbai.synth import GIVEN_CHARS
+
+    only = {
+        "M": set(GIVEN_CHARS["M"]) - set(GIVEN_CHARS["F"]),
+        "F": set(GIVEN_CHARS["F"]) - set(GIVEN_CHARS["M"]),
+    }
+    people = list(Beneficiary.objects.exclude(name__in=["小Q", "小陈"]))
+    staff = list(Staff.objects.all())
+    assert len(people) > 2000 and len(staff) > 400
+    for person in [*people, *staff]:
+        other = "F" if person.gender == "M" else "M"
+        assert not set(person.name[1:]) & only[other], (person.name, person.gender)
+    women = _with(Beneficiary.objects.all(), "woman_in_hardship")
+    assert women.count() > 20 and not women.filter(gender="M").exists()
+
+
 def test_everyone_was_registered_through_the_services(db):
     registered = AuditEntry.objects.filter(object_type="registry.beneficiary", action="create").count()
     assert registered == Beneficiary.objects.count()
@@ -254,6 +275,22 @@ def test_the_demo_command_says_what_it_registered_and_that_it_is_fictional(db):
     text = out.getvalue()
     people = Beneficiary.objects.filter(region_code__startswith="4453").count()
     assert f"{people} 人" in text and "身份证号均为虚构" in text and "worker" in text
+
+
+def test_loading_says_each_step_and_counts_through_the_long_ones():
+    """`make demo` prints as it goes: every step, and within the registry and the visits how far it is."""
+    steps = [line for line in PROGRESS if not line.startswith("  ")]
+    assert steps[:4] == [
+        "区划（云浮市，至镇街）",
+        "社工站、社工点和社工（2021年8月9日一览表的5个县）",
+        "服务对象建档（每个社工站的台账与简报中的人物）",
+        "走访记录（近4周，按四级跟进的间隔）",
+    ]
+    assert steps[-1] == "演示账号" and "工作简报" in steps
+    towns = [line for line in PROGRESS if line.startswith("  服务对象建档：")]
+    visits = [line for line in PROGRESS if line.startswith("  走访记录：")]
+    assert towns[0] == "  服务对象建档：10/63个镇街" and len(towns) == 6
+    assert visits[0].startswith("  走访记录：200/") and len(visits) >= 4
 
 
 def test_hekou_visits_its_civil_affairs_households_twice_a_week(db):

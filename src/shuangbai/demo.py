@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -55,7 +56,9 @@ from shuangbai.stations import demo as construction
 from shuangbai.stations.models import Point, SiteStatus, Station
 from shuangbai.stations.services import point_create, station_create
 from shuangbai.supervision import demo as supervision_demo
-from shuangbai.synth import AS_OF, Ledger, LedgerPerson
+from shuangbai.synth import AS_OF, GIVEN_CHARS, Ledger, LedgerPerson
+
+Progress = Callable[[str], None]
 
 CITY_CODE = "445300000000"
 DEFAULT_PASSWORD = "shuangbai-demo"
@@ -140,39 +143,6 @@ SURNAMES = [
     "郑",
     "彭",
 ]
-GIVEN = [
-    "丽",
-    "敏",
-    "婷",
-    "芳",
-    "燕",
-    "静",
-    "霞",
-    "红",
-    "慧",
-    "颖",
-    "杰",
-    "伟",
-    "强",
-    "斌",
-    "俊",
-    "明",
-    "华",
-    "辉",
-    "涛",
-    "锋",
-    "玲",
-    "雪",
-    "晓",
-    "佳",
-    "欣",
-    "雯",
-    "志",
-    "文",
-    "海",
-    "晴",
-]
-
 # The fixed demo logins guides name: (username, role, scope, display name)
 LOGINS = [
     ("province", Role.PROVINCE, "440000000000", "省厅演示用户"),
@@ -204,10 +174,10 @@ class _Names:
         self.rng = rng
         self.used: set[str] = set()
 
-    def person(self) -> str:
+    def person(self, gender: str = "") -> str:
         while True:
             name = self.rng.choice(SURNAMES) + "".join(
-                self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2)))
+                self.rng.choice(GIVEN_CHARS[gender]) for _ in range(self.rng.choice((1, 2)))
             )
             if name not in self.used:
                 self.used.add(name)
@@ -242,10 +212,11 @@ def _hire(
     position=Position.WORKER,
     hired_on: date = OPENED,
 ) -> Staff:
+    gender = names.rng.choice("FFFM")
     return staff_create(
         actor=actor,
-        name=names.person(),
-        gender=names.rng.choice("FFFM"),
+        name=names.person(gender),
+        gender=gender,
         phone=names.phone(),
         qualification=names.rng.choice(["none", "assistant", "assistant", "social_worker"]),
         hired_on=hired_on,
@@ -336,6 +307,7 @@ class _Registrar:
         self.ledger = ledger
         self.rng = ledger.rng
         self.categories = {category.code: category for category in Category.objects.all()}
+        self.actor = system_actor()
 
     def register(
         self,
@@ -368,7 +340,7 @@ class _Registrar:
             if household is None:
                 details.pop("relation")
                 household = household_register(
-                    actor=system_actor(),
+                    actor=self.actor,
                     village=village,
                     head=details,
                     address=f"{village.name}{self.rng.randrange(1, 200)}号",
@@ -377,12 +349,12 @@ class _Registrar:
                 records.append((household.members.get(), status))
             else:
                 records.append(
-                    (beneficiary_register(actor=system_actor(), household=household, **details), status)
+                    (beneficiary_register(actor=self.actor, household=household, **details), status)
                 )
         for beneficiary, (standing, reason, on_date) in records:
             if standing == "exited":
                 beneficiary_exit(
-                    actor=system_actor(),
+                    actor=self.actor,
                     beneficiary=beneficiary,
                     version=beneficiary.version,
                     reason=reason,
@@ -566,14 +538,14 @@ def _xiao_q(registrar: _Registrar, village: Region) -> None:
         exits=False,
         risk_level=RiskLevel.HIGH,
         follow_up_level=1,
-        guardian_name=registrar.ledger.names.person(),
+        guardian_name=registrar.ledger.names.person(gender="M"),
         guardian_relation="父亲",
         health_notes="精神障碍，2023年2月3日经多方联动送郁南县民安医院住院治疗",
         notes="简报人物（2023年2月）：在佛山市高明区发病，经救助站甄别为本镇救助对象，社工陪同家属办理入院。",
     )
 
 
-def _build_registry() -> None:
+def _build_registry(progress: Progress) -> None:
     registrar = _Registrar(Ledger(random.Random(REGISTRY_SEED)))
     rng = registrar.rng
     villages_by_town: dict[str, list[Region]] = {}
@@ -585,7 +557,9 @@ def _build_registry() -> None:
         villages_by_town.setdefault(point.station.town.code, []).append(point.village)
     towns = dict(Region.objects.filter(code__in=list(villages_by_town)).values_list("code", "name"))
     yunan = {code: villages for code, villages in villages_by_town.items() if code.startswith("445322")}
-    for town_code in sorted(villages_by_town):
+    for done, town_code in enumerate(sorted(villages_by_town)):
+        if done and done % 10 == 0:
+            progress(f"  服务对象建档：{done}/{len(villages_by_town)}个镇街")
         villages = sorted(villages_by_town[town_code], key=lambda village: village.code)
         name = towns[town_code]
         if name == "河口街道":
@@ -625,7 +599,7 @@ ACTIONS = [
 ]
 
 
-def _build_visits() -> None:
+def _build_visits(progress: Progress) -> None:
     """Visits over the last VISIT_WEEKS weeks (or one interval, for the slower levels) through `visit_record`,
     each household at its level's pace: most on time, some behind (so due lists have overdue rows)."""
     from datetime import datetime, timedelta
@@ -646,7 +620,11 @@ def _build_visits() -> None:
         .order_by("id")
     )
     plan = schedule("445300000000")
-    for household in households:
+    actor = system_actor()
+    households = list(households)
+    for done, household in enumerate(households):
+        if done and done % 200 == 0:
+            progress(f"  走访记录：{done}/{len(households)}户")
         workers = staff_by_station.get(household.station_id)
         if not workers:
             continue
@@ -663,7 +641,7 @@ def _build_visits() -> None:
             at = min(at, timezone.now())
             kind = "home" if last or rng.random() < 0.88 else rng.choice(["phone", "group"])
             visit_record(
-                actor=system_actor(),
+                actor=actor,
                 household=household,
                 visited_at=at,
                 workers=rng.sample(workers, k=min(len(workers), rng.choice([1, 1, 2]))),
@@ -728,25 +706,32 @@ def _create_logins(password: str) -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 @unscoped("the demo loader builds the whole Yunfu demo")
-def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
-    """Load the Yunfu demo into the current database (idempotent); return (login, role, scope) rows."""
+def load_demo(*, password: str | None = None, progress: Progress | None = None) -> list[tuple[str, str, str]]:
+    """Load the Yunfu demo into the current database (idempotent); return (login, role, scope) rows.
+    `progress` hears a line at each step (and within the long ones), for the command to print."""
+    progress = progress or (lambda line: None)
     actor = system_actor()
+    progress("区划（云浮市，至镇街）")
     _load_regions()
     names = _Names(random.Random(20210809))
     if not Station.objects.filter(region_code__startswith="4453").exists():
+        progress("社工站、社工点和社工（2021年8月9日一览表的5个县）")
         for plan in PLAN:
             _build_county(actor, plan, names)
         construction.load_construction(actor)
         load_demo_trainings(actor)
     if not Household.objects.filter(region_code__startswith="4453").exists():
+        progress("服务对象建档（每个社工站的台账与简报中的人物）")
         seed_categories(Category)  # normally there from the migration; gone if the database was flushed
-        _build_registry()
+        _build_registry(progress)
     from shuangbai.visits.models import Visit
 
     if not Visit.objects.filter(region_code__startswith="4453").exists():
-        _build_visits()
+        progress(f"走访记录（近{VISIT_WEEKS}周，按四级跟进的间隔）")
+        _build_visits(progress)
     # After the registry and visits, so that their draws are those of the 2021 sites.
     if not Point.objects.filter(region_code__startswith="445303", planned_year=2022).exists():
+        progress("郁南县2022年新建站点")
         construction.load_yunan_2022(
             actor,
             villages=_villages,
@@ -754,10 +739,15 @@ def load_demo(*, password: str | None = None) -> list[tuple[str, str, str]]:
                 actor, names, station, point=point, hired_on=hired_on
             ),
         )
-    supervision_demo.load_demo(actor)
-    load_demo_recruitment(actor)
-    cases_demo.load_demo(actor)
-    activities_demo.load_demo(actor)
-    assistance_demo.load_demo(actor)
-    bulletins_demo.load_demo(actor)  # last: it is composed from the records above
+    for label, load in (
+        ("督导检查", supervision_demo.load_demo),
+        ("招聘", load_demo_recruitment),
+        ("个案与转介", cases_demo.load_demo),
+        ("社区活动", activities_demo.load_demo),
+        ("资源链接与物资发放", assistance_demo.load_demo),
+        ("工作简报", bulletins_demo.load_demo),  # last: it is composed from the records above
+    ):
+        progress(label)
+        load(actor)
+    progress("演示账号")
     return _create_logins(password or demo_password())

@@ -131,7 +131,13 @@ NAME_CHARS = (
     "龙凤鹤鹿松竹梅兰荷桂东南西北中上下大小长高仁义礼信文武广盛荣富贵吉庆英秀美佳春秋朝阳"
 )
 SURNAMES = "陈李黄张梁林刘吴罗何郑杨谢邓冯曾彭蔡许苏卢叶朱钟潘余赖廖周徐胡马王温邱"
-GIVEN_CHARS = "伟芳娜敏静丽强磊洋艳勇军杰娟涛明超秀霞平刚桂英华玲红梅兰燕飞鹏辉婷雪琳晓欣怡佳颖嘉俊文斌宇"
+# Given-name characters by gender, each pool as long as the others so that a draw consumes the same randomness
+# whatever the gender (a man is not called 芳 nor a woman 刚); "" is anyone's (staff, contacts, guardians).
+GIVEN_CHARS = {
+    "M": "伟强磊洋勇军杰涛明超刚飞鹏辉俊斌宇华平文",
+    "F": "芳娜敏静丽艳娟秀霞桂英玲红梅兰燕婷雪琳欣",
+    "": "伟芳敏静强勇军杰明秀霞平华玲晓佳颖嘉文宇",
+}
 QUALIFICATIONS = [
     (Qualification.NONE, 35),
     (Qualification.ASSISTANT, 45),
@@ -208,8 +214,8 @@ class _Names:
         used.add(name)
         return name
 
-    def person(self, surname: str = "") -> str:
-        given = "".join(self.rng.choices(GIVEN_CHARS, k=self.rng.choice((1, 2, 2))))
+    def person(self, surname: str = "", gender: str = "") -> str:
+        given = "".join(self.rng.choices(GIVEN_CHARS[gender], k=self.rng.choice((1, 2, 2))))
         return (surname or self.rng.choice(SURNAMES)) + given
 
 
@@ -510,7 +516,7 @@ class Ledger:
     def name(self, people: list[LedgerPerson]) -> None:
         """Names for a household's people; children carry the father's surname (the head's, or a husband's)."""
         for person in people:
-            person.name = self.names.person()
+            person.name = self.names.person(gender=person.gender)
         head = people[0]
         married = len(people) > 1 and people[1].relation == Relation.SPOUSE
         father = people[1] if head.gender == "F" and married else head

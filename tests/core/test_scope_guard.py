@@ -86,3 +86,26 @@ def test_every_programme_model_is_guarded():
     ):
         model = next(m for m in apps.get_models() if m.__name__ == name)
         assert model.objects.all().guarded, name
+
+
+def test_check_constraints_still_hold_when_checked_against_only_their_fields(world):
+    """Constraints are checked against just the fields they name (for speed): a bad position is still refused,
+    under its own message, and a good one passes; a uniqueness rule beside it still holds."""
+    from django.core.exceptions import ValidationError
+
+    household = world.household_a
+    household.latitude, household.longitude = 91, 112.0
+    with guarded(), pytest.raises(ValidationError) as refused:
+        household.validate_constraints()
+    assert "household_gps_valid" in str(refused.value)
+    household.latitude, household.longitude = 22.9, None  # a latitude alone
+    with guarded(), pytest.raises(ValidationError):
+        household.validate_constraints()
+    household.latitude, household.longitude = 22.9, 112.0
+    with guarded():
+        household.validate_constraints()
+    twin = Station(town=world.station_a.town, status="nonsense", region_code=world.station_a.region_code)
+    with guarded(), pytest.raises(ValidationError) as refused:
+        twin.validate_constraints()
+    assert "one_active_station_per_town" in str(refused.value) or "town" in refused.value.error_dict
+    assert "station_status_valid" in str(refused.value)

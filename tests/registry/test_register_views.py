@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangbai.core.models import AuditEntry
 from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Household
@@ -199,3 +200,62 @@ def test_a_supervisor_reads_but_does_not_register(client, world):
     client.force_login(world.supervisor)
     assert client.get(world.beneficiary_b.get_absolute_url()).status_code == 200
     assert client.get(reverse("registry:household_create")).status_code == 403
+
+
+def test_living_situation_and_risk_are_chosen_not_defaulted_and_phones_bring_up_the_number_pad(client, world):
+    from shuangbai.regions.models import Region
+
+    client.force_login(world.worker_a)
+    page = client.get(reverse("registry:household_create")).content.decode()
+    for name in ("p-living_situation", "p-risk_level"):
+        select = page[page.index(f'name="{name}"') :]
+        select = select[: select.index("</select>")]
+        assert '<option value="" selected>请选择</option>' in select
+    for name in ("hh-phone", "p-phone", "p-guardian_phone"):
+        tag = page[page.rindex("<input", 0, page.index(f'name="{name}"')) :]
+        tag = tag[: tag.index(">")]
+        assert 'type="tel"' in tag and 'inputmode="tel"' in tag
+    village = Region.objects.get(code=VILLAGE_A)
+    hurried = _household_post(**{"hh-village": village.pk, "p-living_situation": "", "p-risk_level": ""})
+    response = client.post(reverse("registry:household_create"), hurried)
+    html = response.content.decode()
+    assert response.status_code == 200 and "请选择居住状况。" in html and "请选择风险等级。" in html
+    assert "黄婆婆" in html and not Beneficiary.objects.filter(name="黄婆婆").exists()
+
+
+def test_an_address_naming_its_village_is_not_doubled_and_the_household_has_a_name(client, world):
+    from shuangbai.visits.services import visit_record
+
+    household = world.household_a
+    village = household.village.name
+    Household.objects.filter(pk=household.pk).update(address=f"{village}87号")
+    visit_record(
+        actor=world.worker_a,
+        household=household,
+        workers=[world.staff_a],
+        kind="home",
+        visited_at=timezone.now(),
+    )
+    client.force_login(world.worker_a)
+    person = world.beneficiary_a
+    pages = [
+        household.get_absolute_url(),
+        person.get_absolute_url(),
+        f"{reverse('visits:create')}?household={household.pk}",
+        f"{reverse('visits:index')}?household={household.pk}",
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert f"{village}87号" in html, url
+        assert f"{village}{village}" not in html and f"{village} {village}" not in html, url
+    detail = client.get(household.get_absolute_url()).content.decode()
+    assert f"<span>{village}87号</span></div>" in detail  # the breadcrumb, not "户"
+
+
+def test_the_person_page_offers_a_visit_to_whoever_may_record_one(client, world):
+    person = world.beneficiary_a
+    expected = f"{reverse('visits:create')}?household={person.household_id}&amp;beneficiary={person.pk}"
+    client.force_login(world.worker_a)
+    assert expected in client.get(person.get_absolute_url()).content.decode()
+    client.force_login(world.supervisor)
+    assert expected not in client.get(person.get_absolute_url()).content.decode()

@@ -103,3 +103,28 @@ def test_the_command_line(world):
         "report", "station-figures", "--region", "445381000000", "--from", since, "--to", today, stdout=text
     )
     assert "【走访】" in text.getvalue() and "其中入户走访" in text.getvalue()
+
+
+def test_no_two_rows_of_a_section_share_a_label(world):
+    """协助申请残疾人补贴 1人 / 协助申请残疾人补贴 1户 read as one figure twice: each row says what it counts."""
+    from shuangbai.assistance.models import AssistanceStatus, AssistanceType, Party
+    from shuangbai.assistance.services import assistance_create
+
+    today = timezone.localdate()
+    kind = AssistanceType.objects.filter(active=True).order_by("sort_order").first()
+    assistance_create(
+        actor=world.worker_a,
+        beneficiary=world.beneficiary_a,
+        type=kind,
+        party=Party.values[0],
+        on=today,
+        status=AssistanceStatus.APPLYING,
+    )
+    _visit(world, "a", 1)
+    table = station_figures(world.station_a.town, today - timedelta(days=10), today)
+    linked = next(s for s in table.sections if s.name == "资源链接")
+    labels = [f.label for f in linked.figures]
+    assert labels == [kind.figure_label, f"{kind.figure_label}涉及户数"]
+    for section in table.sections:
+        names = [f.label for f in section.figures]
+        assert len(names) == len(set(names)), section.name

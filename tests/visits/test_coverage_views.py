@@ -301,3 +301,27 @@ def test_a_station_user_sees_their_own_county_row_without_links_above_it(world, 
     words = text(response)
     assert "罗定市 1 1 100.0% 1/1 16 10 62.5% 未获服务：6人" in words
     assert f"region={LUODING}" not in response.content.decode()
+
+
+def test_coverage_opens_on_the_last_full_month_and_calls_a_running_month_running(world, data):
+    from shuangbai.core.periods import last_full_month
+
+    today = timezone.localdate()
+    client = client_for(world.city)
+    response = client.get(coverage_url(f"region={YUNFU}"))
+    last = last_full_month(today)
+    assert response.context["period"] == last and last.end < today.replace(day=1)
+    assert f"统计时段：{last.label}（" in text(response) and "尚未结束" not in text(response)
+    running = client.get(coverage_url(f"region={YUNFU}&period=month&month={today:%Y-%m}"))
+    assert "尚未结束：数字截至今天" in text(running)
+    past = client.get(coverage_url(f"region={YUNFU}&{JAN}"))
+    assert "尚未结束" not in text(past)
+
+
+def test_rows_at_zero_stand_out_and_the_table_sorts(world, data):
+    page = client_for(world.city).get(coverage_url(f"region={YUNFU}&{JAN}&group=special")).content.decode()
+    assert '<table id="children" class="compact sortable">' in page
+    rows = re.findall(r"<tr( class=\"zero\")?>\s*<td><a [^>]*>([^<]+)</a>", page)
+    marked = {name for zero, name in rows if zero}
+    assert "云城区" in marked  # 1 in register, 0 visited
+    assert "罗定市" not in marked and "云安区" not in marked  # visited; nobody in register

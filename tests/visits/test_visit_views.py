@@ -119,6 +119,58 @@ def test_bad_input_comes_back_422_in_chinese_and_saves_nothing(world):
     assert "补录原因" in response.content.decode() and not Visit.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("latitude", "1e309", "纬度"),
+        ("latitude", "95", "纬度"),
+        ("longitude", "abc", "经度"),
+        ("location_accuracy", "-5", "定位精度"),
+    ],
+)
+def test_a_bad_position_from_the_phone_is_named_and_cleared_so_the_next_save_works(world, field, value, said):
+    client = _client(world.worker_a)
+    url = f"{reverse('visits:create')}?household={world.household_a.pk}"
+    data = _post_data(world, latitude="22.9", longitude="111.5", location_accuracy="12") | {field: value}
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 422 and not Visit.objects.exists()
+    assert "手机记录的位置无效" in html and said in html
+    assert "血压偏高，按时服药" in html  # nothing typed is lost
+    form = response.context["form"]
+    assert [form[name].value() for name in ("latitude", "longitude", "location_accuracy")] == ["", "", ""]
+    resubmitted = data | {name: form[name].value() for name in ("latitude", "longitude", "location_accuracy")}
+    assert client.post(url, resubmitted).status_code == 302
+    assert Visit.objects.get().latitude is None
+
+
+def test_a_bad_submission_number_is_named_and_replaced(world):
+    client = _client(world.worker_a)
+    url = f"{reverse('visits:create')}?household={world.household_a.pk}"
+    data = _post_data(world, client_token="x" * 40)
+    response = client.post(url, data, headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 422 and "提交的编号无效" in response.content.decode()
+    token = response.context["form"]["client_token"].value()
+    assert len(token) == 36 and str(uuid.UUID(token)) == token
+    assert (
+        client.post(url, data | {"client_token": token}, headers={"X-Requested-With": "fetch"}).status_code
+        == 201
+    )
+
+
+def test_the_late_reason_waits_in_its_own_box_and_the_status_sits_by_the_save_button(world):
+    client = _client(world.worker_a)
+    html = client.get(f"{reverse('visits:create')}?household={world.household_a.pk}").content.decode()
+    late = re.search(r'<div class="late" data-late-after="30">(.*?)</div>\s*</div>', html, re.S)
+    assert late and 'name="late_reason"' in late[1]
+    bar = html[html.index('class="save-bar"') :]
+    assert bar.index('id="draft-status"') < bar.index(">保存</button>")
+    folded = html[html.index('class="card more-fields"') : html.index("</details>")]
+    for name in ("met_others", "mental_state", "hazards", "notes"):
+        assert f'name="{name}"' in folded
+    assert 'name="health"' not in folded and 'name="workers"' not in folded
+
+
 def test_a_level_change_at_the_visit_takes_effect_at_once(world):
     client = _client(world.worker_a)
     url = f"{reverse('visits:create')}?household={world.household_a.pk}"

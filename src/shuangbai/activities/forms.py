@@ -5,7 +5,14 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from shuangbai.core.forms import DateInput, MultiplePhotoField, MultiplePhotoInput, TimeInput, VersionedForm
+from shuangbai.core.forms import (
+    DateInput,
+    MultiplePhotoField,
+    MultiplePhotoInput,
+    TelInput,
+    TimeInput,
+    VersionedForm,
+)
 
 from .models import Activity, ActivityKind, PartnerKind, Theme
 from .photos import MAX_PHOTOS
@@ -205,7 +212,7 @@ class PartnerForm(forms.Form):
     name = forms.CharField(label="单位名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=PartnerKind.choices, help_text="前五类为“五社联动”的五方")
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False, widget=TelInput())
     notes = forms.CharField(label="备注", max_length=200, required=False)
 
 
@@ -224,7 +231,7 @@ class VolunteerForm(forms.Form):
         required=False,
         help_text="不在合作单位名录中时填写，如：村志愿服务队",
     )
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False, widget=TelInput())
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)

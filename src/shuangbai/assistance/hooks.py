@@ -92,7 +92,11 @@ def assistance_figures(low: str, high: str, start: date, end: date) -> Iterable[
         row = counts[kind.pk]
         yield Figure("资源链接", kind.figure_label, row["people"], "人", f"assistance.{kind.code}.people")
         yield Figure(
-            "资源链接", kind.figure_label, row["households"], "户", f"assistance.{kind.code}.households"
+            "资源链接",
+            f"{kind.figure_label}涉及户数",
+            row["households"],
+            "户",
+            f"assistance.{kind.code}.households",
         )
 
 
@@ -119,5 +123,9 @@ def distribution_figures(low: str, high: str, start: date, end: date) -> Iterabl
         key = f"distribution.{item}" if items.count(item) == 1 else f"distribution.{item}.{unit}"
         yield Figure("物资发放", f"发放{item}", row["quantity"], unit, key)
         yield Figure(
-            "物资发放", f"发放{item}", row["registered"] + (row["listed"] or 0), "户", f"{key}.households"
+            "物资发放",
+            f"发放{item}受益户数",
+            row["registered"] + (row["listed"] or 0),
+            "户",
+            f"{key}.households",
         )

@@ -14,6 +14,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class TelInput(forms.TextInput):
+    """A phone number: the phone shows its number pad."""
+
+    input_type = "tel"
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "tel", "autocomplete": "off"} | (attrs or {}))
+
+
 class TimeInput(forms.TimeInput):
     input_type = "time"
 

@@ -35,6 +35,10 @@ class Period:
     def range_label(self) -> str:
         return f"{day_label(self.start)}至{day_label(self.end)}"
 
+    def running(self, today: date) -> bool:
+        """Not over yet: its figures so far are partial."""
+        return self.start <= today <= self.end
+
     def as_of(self, today: date) -> date:
         """The day the overdue counts look at: the period's last day, or today while it runs."""
         return min(self.end, today)
@@ -80,6 +84,14 @@ def dates_period(start: date, end: date) -> Period:
     if end < start:
         raise ValidationError("结束日期不能早于开始日期。")
     return period
+
+
+def last_full_month(today: date) -> Period:
+    """The month before this one: a report's default, since a running month's rates read low (21% on the 2nd
+    looks like a crisis)."""
+    first = today.replace(day=1)
+    previous = date.fromordinal(first.toordinal() - 1)
+    return month_period(previous.year, previous.month)
 
 
 def year_to_date(today: date) -> Period:

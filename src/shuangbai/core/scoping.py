@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router
 from django.db.models import Q
 from django.http import Http404
 
@@ -300,8 +301,30 @@ class ScopedModel(models.Model):
             super().validate_unique(exclude=exclude)
 
     def validate_constraints(self, exclude=None):
+        # As Django's own, with one change: a CheckConstraint is checked against only the fields its condition
+        # names. Django hands it every field of the row, and compiling those into the check's query cost 5 ms a
+        # save (40% of loading the demo); the answer is the same.
+        exclude = set(exclude or ())
+        using = router.db_for_write(type(self), instance=self)
+        errors: dict = {}
         with unscoped("constraints hold across every scope"):
-            super().validate_constraints(exclude=exclude)
+            for model, constraints in self.get_constraints():
+                for constraint in constraints:
+                    skip = exclude
+                    if isinstance(constraint, models.CheckConstraint):
+                        named = models.Q(constraint.condition).referenced_base_fields
+                        unnamed = {f.name for f in model._meta.concrete_fields} | {"pk"}
+                        skip = exclude | (unnamed - named)
+                    try:
+                        constraint.validate(model, self, exclude=skip, using=using)
+                    except ValidationError as error:
+                        fields = getattr(constraint, "fields", ())
+                        if getattr(error, "code", None) == "unique" and len(fields) == 1:
+                            errors.setdefault(fields[0], []).append(error)
+                        else:
+                            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 def get_visible_or_404(queryset: ScopedQuerySet, user: User, **lookup):

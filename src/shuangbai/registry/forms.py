@@ -1,6 +1,6 @@
 from django import forms
 
-from shuangbai.core.forms import DateInput, VersionedForm
+from shuangbai.core.forms import DateInput, TelInput, VersionedForm
 from shuangbai.core.validators import PHONE_ERROR, PHONE_PATTERN
 from shuangbai.regions.models import Region
 
@@ -22,7 +22,11 @@ from .models import (
 
 def phone_field(label: str) -> forms.RegexField:
     return forms.RegexField(
-        label=label, regex=f"^({PHONE_PATTERN})$", required=False, error_messages={"invalid": PHONE_ERROR}
+        label=label,
+        regex=f"^({PHONE_PATTERN})$",
+        required=False,
+        widget=TelInput(),
+        error_messages={"invalid": PHONE_ERROR},
     )
 
 
@@ -63,7 +67,12 @@ class PersonForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "请至少选择一个类别。"},
     )
-    living_situation = forms.ChoiceField(label="居住状况", choices=LivingSituation.choices)
+    # No default: a hurried save must not record 独居 or 低风险 that nobody chose.
+    living_situation = forms.ChoiceField(
+        label="居住状况",
+        choices=_blank(LivingSituation.choices, "请选择"),
+        error_messages={"required": "请选择居住状况。"},
+    )
     disability_type = forms.ChoiceField(
         label="残疾类别", choices=_blank(DisabilityType.choices, "无"), required=False
     )
@@ -74,7 +83,11 @@ class PersonForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    risk_level = forms.ChoiceField(label="风险等级", choices=RiskLevel.choices)
+    risk_level = forms.ChoiceField(
+        label="风险等级",
+        choices=_blank(RiskLevel.choices, "请选择"),
+        error_messages={"required": "请选择风险等级。"},
+    )
     follow_up_level = forms.TypedChoiceField(
         label="跟进级别（四级跟进）", choices=FOLLOW_UP_LEVELS, coerce=int, initial=3
     )

@@ -116,6 +116,13 @@ class HouseholdQuerySet(ScopedQuerySet):
     scope_station_field = "station_id"
 
 
+def household_place(village: str, address: str) -> str:
+    """Where a household lives, as shown: village and address, without the village twice when the ledger's
+    address already names it (大甲村87号, not 大甲村大甲村87号)."""
+    address = address.strip()
+    return address if village in address else f"{village}{address}"
+
+
 class Household(ScopedModel, VersionedModel):
     """户: the people of one address, one of them the head (户主)."""
 
@@ -153,7 +160,11 @@ class Household(ScopedModel, VersionedModel):
         constraints = [gps_constraint("household_gps_valid")]
 
     def __str__(self) -> str:
-        return f"{self.village.name}{self.address}" if self.address else f"户{self.pk}"
+        return self.place
+
+    @property
+    def place(self) -> str:
+        return household_place(self.village.name, self.address)
 
     def get_absolute_url(self) -> str:
         return reverse("registry:household", args=[self.pk])

@@ -1,7 +1,7 @@
 from django import forms
 
 from shuangbai.core.dates import day_label
-from shuangbai.core.forms import DateInput, VersionedForm
+from shuangbai.core.forms import DateInput, TelInput, VersionedForm
 from shuangbai.regions.models import Region
 from shuangbai.stations.models import Point, Station
 
@@ -11,6 +11,7 @@ PHONE = forms.RegexField(
     label="手机号码",
     regex=r"^1[3-9]\d{9}$",
     required=False,
+    widget=TelInput(),
     error_messages={"invalid": "手机号码应为11位数字，以1开头（如13812345678）。"},
 )
 

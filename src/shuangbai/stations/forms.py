@@ -1,6 +1,6 @@
 from django import forms
 
-from shuangbai.core.forms import DateInput, VersionedForm
+from shuangbai.core.forms import DateInput, TelInput, VersionedForm
 from shuangbai.regions.models import Region
 
 from .models import EquipmentItem, SiteStatus
@@ -13,6 +13,7 @@ class SiteForm(forms.Form):
         label="联系电话",
         regex=r"^[0-9\-+ ]{5,20}$",
         required=False,
+        widget=TelInput(),
         error_messages={"invalid": "联系电话只能包含数字、空格、“-”和“+”，5到20位。"},
     )
     opened_on = forms.DateField(label="启用日期", required=False, widget=DateInput())

@@ -24,6 +24,7 @@ from shuangbai.core.db import no_jit
 from shuangbai.core.models import User
 from shuangbai.core.periods import (
     Period,
+    last_full_month,
     month_period,
     parse_period,
     quarter_period,
@@ -169,7 +170,7 @@ class TableRow:
 def coverage(request: HttpRequest) -> HttpResponse:
     """入户率, 服务覆盖率 and overdue counts of a node and its children, for a period; counts only."""
     node = _node(request)
-    period, error = _period(request)
+    period, error = _period(request, default=last_full_month)
     group = request.GET.get("group", "total")
     if group not in dict(GROUPS):
         group = "total"
@@ -181,6 +182,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "groups": GROUPS,
         "form": _period_form(request, period),
         "quick": _quick_periods(timezone.localdate()),
+        "running": period is not None and period.running(timezone.localdate()),
         "roots": top_regions_for_user(request.user) if node is None else [],
     }
     if node is not None:

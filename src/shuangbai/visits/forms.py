@@ -11,6 +11,7 @@ from shuangbai.registry.models import Household, RiskLevel
 
 from .models import DEFAULT_LEVELS, MAX_INTERVAL_DAYS, Hazard, MentalState, Need, Visit, VisitKind
 from .photos import MAX_PHOTOS
+from .services import LATE_AFTER_DAYS
 
 
 def _textarea(rows: int = 2) -> forms.Textarea:
@@ -51,8 +52,12 @@ class VisitFieldsForm(forms.Form):
     actions = forms.CharField(label="跟进措施", required=False, widget=_textarea())
     notes = forms.CharField(label="备注", required=False, widget=_textarea(1))
     late_reason = forms.CharField(
-        label="补录原因", max_length=200, required=False, help_text="走访日期早于30天前时必填。"
+        label="补录原因",
+        max_length=200,
+        required=False,
+        help_text=f"走访日期早于{LATE_AFTER_DAYS}天前时必填。",
     )
+    late_after_days = LATE_AFTER_DAYS
 
     def __init__(self, *args, household: Household, staff, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,16 +101,37 @@ class VisitForm(VisitFieldsForm):
         label="新跟进级别", required=False, coerce=int, empty_value=None, choices=[]
     )
     change_reason = forms.CharField(label="调整原因", max_length=200, required=False)
-    latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
-    longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
-    location_accuracy = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    latitude = forms.DecimalField(
+        label="纬度",
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        label="经度",
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        widget=forms.HiddenInput,
+    )
+    location_accuracy = forms.IntegerField(
+        label="定位精度", required=False, min_value=0, max_value=100_000, widget=forms.HiddenInput
+    )
     photos = MultiplePhotoField(
         label="照片",
         required=False,
         help_text=f"最多{MAX_PHOTOS}张，每张不超过10 MB；保存时去除拍摄地点等信息。",
         widget=MultiplePhotoInput(attrs={"accept": "image/*"}),
     )
-    client_token = forms.CharField(max_length=36, required=False, widget=forms.HiddenInput)
+    client_token = forms.CharField(
+        label="提交编号", min_length=36, max_length=36, required=False, widget=forms.HiddenInput
+    )
+    LOCATION = ("latitude", "longitude", "location_accuracy")
 
     def __init__(self, *args, level_names: dict[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +148,31 @@ class VisitForm(VisitFieldsForm):
             self.add_error("changed_person", "调整风险等级或跟进级别时，请选择调整哪一位服务对象。")
         if data.get("changed_person") and not (data.get("risk_after") or data.get("level_after")):
             self.add_error("risk_after", "请选择新的风险等级或跟进级别（或不选调整对象）。")
+        self._explain_hidden_errors()
         return data
+
+    def _explain_hidden_errors(self) -> None:
+        """The phone fills the hidden fields; when they are refused, say so where the worker can read it, and
+        clear them so that the next 保存 goes through (without a position, or with a new submission number)."""
+        bad = [name for name in (*self.LOCATION, "client_token") if name in self._errors]
+        if not bad:
+            return
+        self.data = self.data.copy()
+        if any(name in self.LOCATION for name in bad):
+            details = "；".join(
+                f"{self.fields[name].label}：{' '.join(self._errors[name])}"
+                for name in bad
+                if name in self.LOCATION
+            )
+            self.add_error(
+                None,
+                f"手机记录的位置无效（{details}），已清除；可重新点“使用当前位置”，或不记录位置直接保存。",
+            )
+            for name in self.LOCATION:
+                self.data[name] = ""
+        if "client_token" in bad:
+            self.add_error(None, "本次提交的编号无效，已换一个新的编号；填写的内容都在，请再点“保存”。")
+            self.data["client_token"] = str(uuid.uuid4())
 
     def visit_values(self) -> dict:
         data = self.cleaned_data

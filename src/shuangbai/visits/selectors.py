@@ -17,7 +17,14 @@ from django.utils import timezone
 from shuangbai.core.models import User
 from shuangbai.core.scoping import get_visible_or_404, scope_of
 from shuangbai.regions.models import Level, Region
-from shuangbai.registry.models import Beneficiary, BeneficiaryCategory, Household, Relation, RiskLevel
+from shuangbai.registry.models import (
+    Beneficiary,
+    BeneficiaryCategory,
+    Household,
+    Relation,
+    RiskLevel,
+    household_place,
+)
 from shuangbai.stations.models import Point, Station
 
 from .models import DEFAULT_LEVELS, FollowUpLevel, Visit, VisitPhoto
@@ -95,7 +102,7 @@ class DueHousehold:
     @property
     def place(self) -> str:
         """Village and address, without the village twice when the ledger's address already names it."""
-        return self.address if self.address.startswith(self.village) else f"{self.village}{self.address}"
+        return household_place(self.village, self.address)
 
     @property
     def section(self) -> str:

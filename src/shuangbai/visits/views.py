@@ -107,7 +107,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 apply_service_errors(form, error)
             else:
                 after = _after_save_url(request, household)
-                messages.success(request, f"已保存{household.village.name}{household.address}的走访记录。")
+                messages.success(request, f"已保存{household.place}的走访记录。")
                 if request.headers.get("X-Requested-With") == "fetch":
                     return JsonResponse({"visit": visit.pk, "url": after}, status=201)
                 return redirect(after)

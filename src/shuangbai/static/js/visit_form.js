@@ -33,11 +33,31 @@
     });
   }
 
+  // The status sits in the save bar, next to the thumb that pressed 保存.
   function say(text, kind) {
     var status = document.getElementById("draft-status");
     if (!status) return;
     status.textContent = text;
     status.className = kind || "muted";
+  }
+
+  // 补录原因 only when the date makes the visit a late entry (the server asks for it past the same limit).
+  function showLateReason(form) {
+    var box = form.querySelector("[data-late-after]");
+    var day = form.elements.visited_on;
+    if (!box || !day) return;
+    var limit = Number(box.getAttribute("data-late-after"));
+    var update = function () {
+      var when = day.value ? new Date(day.value + "T00:00:00") : null;
+      var today = new Date();
+      today.setHours(0, 0, 0, 0);
+      var late = when && (today - when) / 86400000 > limit;
+      var reason = form.elements.late_reason;
+      box.hidden = !(late || (reason && reason.value) || box.querySelector(".errorlist"));
+    };
+    day.addEventListener("input", update);
+    day.addEventListener("change", update);
+    update();
   }
 
   function init() {
@@ -62,24 +82,7 @@
     }
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
-
-    var locate = document.getElementById("locate");
-    if (locate && navigator.geolocation) {
-      locate.hidden = false;
-      locate.addEventListener("click", function () {
-        var where = document.getElementById("location-status");
-        where.textContent = "正在定位…";
-        navigator.geolocation.getCurrentPosition(function (pos) {
-          form.elements.latitude.value = pos.coords.latitude.toFixed(6);
-          form.elements.longitude.value = pos.coords.longitude.toFixed(6);
-          form.elements.location_accuracy.value = Math.round(pos.coords.accuracy);
-          where.textContent = "已记录位置（精度约" + Math.round(pos.coords.accuracy) + "米）";
-          keep();
-        }, function () {
-          where.textContent = "未能获取位置（未授权或无信号），可不记录位置直接保存。";
-        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
-      });
-    }
+    showLateReason(form);
 
     form.addEventListener("submit", function (event) {
       if (!window.fetch || !window.FormData) return;
@@ -87,7 +90,8 @@
       keep();
       var button = form.querySelector("[type=submit]");
       button.disabled = true;
-      say("正在保存…");
+      form.classList.remove("offline");
+      say("正在保存…", "saving");
       fetch(form.action || window.location.href, {
         method: "POST",
         body: new FormData(form),
@@ -107,13 +111,16 @@
           if (!main) throw new Error("no page");
           document.querySelector("main").replaceWith(main);
           init();
+          if (window.shuangbaiLocate) window.shuangbaiLocate(document);
           if (response.status >= 500) say("服务器出错，未能保存；草稿仍保存在本机，请稍后再试。", "error");
           var error = document.querySelector(".errorlist");
           if (error) error.scrollIntoView({ block: "center" });
         });
       }).catch(function () {
         button.disabled = false;
-        say("网络中断，未能保存。填写的内容已作为草稿保存在本机，网络恢复后请再点“保存”。", "error");
+        button.textContent = "重新保存";
+        form.classList.add("offline");
+        say("网络中断，未能保存。填写的内容已作为草稿保存在本机，网络恢复后请再点“重新保存”。", "error");
       });
     });
   }

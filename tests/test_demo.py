@@ -439,3 +439,15 @@ def test_the_bulletin_archive_holds_the_seeds_and_a_draft_composed_from_the_reco
     )
     load_bulletins(system_actor())
     assert Bulletin.objects.filter(region_code="445300000000").count() == 3
+
+
+def test_hekou_s_service_area_is_told_back_4_villages_963_people(db):
+    """Seed 001: 河口街道社工站……服务范围共覆盖4条自然村963人."""
+    from shuangbai.stations.pages import service_areas
+
+    station = Station.objects.get(town__code=HEKOU)
+    assert service_areas([station.pk])[station.pk] == "共覆盖4个村（居）963人"
+    client = Client()
+    client.force_login(User.objects.get(username="city"))
+    page = client.get(station.get_absolute_url()).content.decode()
+    assert "<dt>服务范围</dt><dd>共覆盖4个村（居）963人</dd>" in page

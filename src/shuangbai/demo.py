@@ -164,6 +164,17 @@ def _load_regions() -> None:
     regions_load(read_region_csv(csv_bytes))
 
 
+HEKOU_POPULATIONS = [312, 245, 218, 188]  # 河口街道's 4 villages: 963 people (seed 001)
+
+
+def _population(town: Region, index: int, village: Region) -> int:
+    """A village's population: the seed's for 河口街道, elsewhere a fictional one fixed by the village code (not
+    drawn, so the demo's other draws stay as they were)."""
+    if town.name == "河口街道":
+        return HEKOU_POPULATIONS[index]
+    return 600 + int(village.code[-6:]) * 37 % 2400
+
+
 def _spread(total: int, buckets: int) -> list[int]:
     """`total` spread as evenly as possible over `buckets`, larger shares first."""
     return [total // buckets + (1 if i < total % buckets else 0) for i in range(buckets)]
@@ -248,7 +259,7 @@ def _build_county(actor: User, plan: CountyPlan, names: _Names) -> None:
             shares[donor] -= 1
             shares[i] += 1
     for station, town, n_points in zip(stations, towns, shares, strict=True):
-        for village in _villages(town, n_points):
+        for index, village in enumerate(_villages(town, n_points)):
             points.append(
                 point_create(
                     actor=actor,
@@ -257,6 +268,7 @@ def _build_county(actor: User, plan: CountyPlan, names: _Names) -> None:
                     name=f"{village.name}社工点",
                     status=SiteStatus.OPERATING,
                     opened_on=OPENED,
+                    population=_population(town, index, village),
                     **built,
                 )
             )

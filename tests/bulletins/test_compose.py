@@ -99,7 +99,7 @@ def test_the_issue_as_docx_holds_the_sections_titles_numbers_table_and_foot(worl
         "2023年第2期",
         "●市级动态",
         "云浮市民政局发放健康包12份",  # the batch: 1 + 11 handed out
-        "2023年1月10日，云浮市民政局接收云浮市民政局的健康包60份。截至目前，已通过1个社工站向12户困难群众发放健康包12份。",
+        "2023年1月10日，云浮市民政局筹集健康包60份。截至目前，已通过1个社工站向12户困难群众发放健康包12份。",
         "云浮市2023年“双百工程”社工站（点）建设进度情况一览表",
         "市民政局召开“双百工程”工作推进会",
         "●社工站（点）动态",
@@ -235,3 +235,25 @@ def test_publishing_freezes_and_an_empty_issue_cannot_be_published(world, record
     with pytest.raises(ValidationError):
         article_create(actor=world.city, city_code=CITY, section="city", title="迟到", bulletin=issue)
     assert Article.objects.filter(bulletin=issue, status=ArticleStatus.ACCEPTED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "phrase"),
+    [
+        ("喜迎新春送春联", "“喜迎新春送春联”活动"),
+        ("“兔开心，庆元宵”童趣小花灯主题活动", "“兔开心，庆元宵”童趣小花灯主题活动"),
+        ("“我们的节日·精神的家园”", "“我们的节日·精神的家园”活动"),
+        ("健康讲座活动", "“健康讲座”活动"),
+    ],
+)
+def test_a_drafted_article_names_an_activity_as_a_person_would(title, phrase):
+    from shuangbai.bulletins.sources import activity_phrase
+
+    assert activity_phrase(title) == phrase
+    sentence = f"开展{activity_phrase(title)}"
+    assert (
+        "““" not in sentence
+        and "”“" not in sentence
+        and "活动”活动" not in sentence
+        and "活动活动" not in sentence
+    )

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import reverse
 
 from shuangbai.regions.models import Region
 from shuangbai.stations.models import Point, Station
@@ -111,7 +112,8 @@ def test_list_pages_do_not_grow_queries_with_rows(world, django_assert_max_num_q
         "/regions/445381002000/",
         "/audit/",
     ]:
-        with django_assert_max_num_queries(12):
+        # one query per site fact, whatever the number of rows (服务范围 added one)
+        with django_assert_max_num_queries(13):
             assert client.get(url).status_code == 200
 
 
@@ -164,3 +166,16 @@ def test_updating_a_point_without_a_village_keeps_its_village_and_none_detaches_
     point = point_update(actor=world.county, point=point, version=point.version, village=None)
     point.refresh_from_db()
     assert (point.village, point.region_code) == (None, world.station_a.region_code)
+
+
+def test_a_point_records_the_people_it_serves_and_the_station_sums_them(world, client):
+    from shuangbai.stations.pages import service_areas
+    from shuangbai.stations.services import point_update
+
+    point = world.point_a
+    assert service_areas([world.station_a.pk])[world.station_a.pk] == "共覆盖1个村（居）（1个点未登记人口）"
+    point_update(actor=world.city, point=point, version=point.version, population=963)
+    assert service_areas([world.station_a.pk])[world.station_a.pk] == "共覆盖1个村（居）963人"
+    client.force_login(world.city)
+    page = client.get(reverse("stations:point_edit", args=[point.pk])).content.decode()
+    assert 'name="population"' in page and 'value="963"' in page

@@ -73,11 +73,22 @@ def _activity_records(user: User) -> QuerySet:
     return Activity.objects.visible_to(user).select_related("station").order_by("-held_on", "-id")
 
 
+def activity_phrase(title: str) -> str:
+    """How an article names an activity after 开展: “喜迎新春送春联”活动, and a title that already has its
+    quotes or ends in 活动 as it is (“兔开心，庆元宵”童趣小花灯主题活动, not “…主题活动”活动)."""
+    title = title.strip()
+    if "“" in title or '"' in title:
+        return title if title.endswith("活动") else f"{title}活动"
+    core = title.removesuffix("活动") or title
+    return f"“{core}”活动"
+
+
 def _activity_facts(activity: Activity) -> dict[str, str]:
     facts = activity.facts()
     hours = facts["volunteer_hours"]
     return {
         "活动名称": facts["title"],
+        "活动": activity_phrase(facts["title"]),
         "日期": day_label(facts["date"]),
         "时间": f"{facts['start_time']:%H:%M}" if facts["start_time"] else "",
         "地点": facts["place"],
@@ -96,9 +107,7 @@ def _activity_facts(activity: Activity) -> dict[str, str]:
 
 def _activity_draft(activity: Activity, facts: dict[str, str]) -> DraftText:
     with_partners = "联合{合作单位}" if facts["合作单位"] else ""
-    lines = [
-        f"{{日期}}，{{社工站}}{with_partners}在{{地点}}开展“{{活动名称}}”活动，共有{{参与人数}}名群众参与。"
-    ]
+    lines = [f"{{日期}}，{{社工站}}{with_partners}在{{地点}}开展{{活动}}，共有{{参与人数}}名群众参与。"]
     if facts["环节"]:
         lines.append("本次活动共分为{环节数}个环节：{环节}。")
     if facts["志愿者人数"] != "0":
@@ -106,7 +115,7 @@ def _activity_draft(activity: Activity, facts: dict[str, str]) -> DraftText:
     lines.extend(line for line in activity.narrative.splitlines() if line.strip())
     return DraftText(
         section=Section.STATION,
-        title=f"{facts['社工站']}开展“{facts['活动名称']}”活动",
+        title=f"{facts['社工站']}开展{facts['活动']}",
         body="\n".join(lines),
         byline=f"（{facts['社工站']}供稿）",
     )
@@ -173,13 +182,18 @@ def _batch_facts(batch: Batch) -> dict[str, str]:
 
 def _batch_draft(batch: Batch, facts: dict[str, str]) -> DraftText:
     section = {"city": Section.CITY, "county": Section.COUNTY}.get(batch.level, Section.STATION)
+    # Goods a bureau gathered itself are not "received" from itself (云浮市民政局接收云浮市民政局等部门的…).
+    own = not facts["接收单位"] or facts["接收单位"] in facts["下发单位"]
+    first = (
+        "{接收日期}，{下发单位}筹集{物资}{接收数量}{单位}。"
+        if own
+        else "{接收日期}，{接收单位}接收{下发单位}的{物资}{接收数量}{单位}。"
+    )
     return DraftText(
         section=section,
-        title=f"{facts['接收单位']}发放{facts['物资']}{facts['已发放数量']}{facts['单位']}",
-        body=(
-            "{接收日期}，{接收单位}接收{下发单位}的{物资}{接收数量}{单位}。"
-            "截至目前，已通过{发放站点数}个社工站向{发放户数}户困难群众发放{物资}{已发放数量}{单位}。"
-        ),
+        title=f"{facts['接收单位'] or facts['下发单位']}发放{facts['物资']}{facts['已发放数量']}{facts['单位']}",
+        body=first
+        + "截至目前，已通过{发放站点数}个社工站向{发放户数}户困难群众发放{物资}{已发放数量}{单位}。",
     )
 
 

@@ -44,6 +44,14 @@ class PointForm(SiteForm):
     village = forms.ModelChoiceField(
         label="所在村（居）", queryset=Region.objects.none(), required=False, empty_label="（不指定）"
     )
+    population = forms.IntegerField(
+        label="服务村（居）人口",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text="所在村（居）的户籍人口，社工站的服务范围按各点合计。",
+    )
 
     def __init__(self, *args, villages=None, **kwargs):
         super().__init__(*args, **kwargs)

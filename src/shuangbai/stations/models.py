@@ -94,6 +94,9 @@ class Point(Site):
         on_delete=models.PROTECT,
         related_name="points",
     )
+    # The people of the village it serves (户籍人口): what a station's service area covers (seed 001: 河口街道
+    # 共覆盖4条自然村963人).
+    population = models.PositiveIntegerField("服务村（居）人口", null=True, blank=True)
 
     objects = PointQuerySet.as_manager()
 

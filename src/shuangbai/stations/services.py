@@ -130,6 +130,7 @@ def point_create(
     planned_year: int | None = None,
     built_on: date | None = None,
     office_secured_on: date | None = None,
+    population: int | None = None,
 ) -> Point:
     require(actor, "station.manage", station)
     if station.is_retired:
@@ -147,6 +148,7 @@ def point_create(
         planned_year=planned_year,
         built_on=built_on,
         office_secured_on=office_secured_on,
+        population=population,
     )
     _check_construction_dates(built_on, office_secured_on)
     point.full_clean()
@@ -164,7 +166,7 @@ def point_update(
 ) -> Point:
     """Change a point's fields; `village=None` detaches it from its village, leaving it out keeps the village."""
     require(actor, "station.manage", point)
-    unknown = set(changes) - set(SITE_FIELDS)
+    unknown = set(changes) - {*SITE_FIELDS, "population"}
     if unknown:
         raise TypeError(f"point_update cannot change {sorted(unknown)}")
     _check_construction_dates(changes.get("built_on"), changes.get("office_secured_on"))

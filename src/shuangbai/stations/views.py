@@ -193,7 +193,7 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PointEditForm(
         request.POST or None,
         villages=villages_for_station(point.station),
-        initial=_site_initial(point) | {"village": point.village_id},
+        initial=_site_initial(point) | {"village": point.village_id, "population": point.population},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

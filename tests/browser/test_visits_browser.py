@@ -49,7 +49,7 @@ def test_due_list_visit_and_the_county_rate(page: Page, browser_world, login, sh
 
     # the county's rate before: nobody of 罗定市 visited this month
     login("county")
-    page.goto("/visits/coverage/?region=445381000000")
+    page.goto("/visits/coverage/?region=445381000000&period=month")  # this month, still running
     before = _home_rate(page)
     assert before.startswith("0")
     page.get_by_role("button", name="退出").click()
@@ -101,7 +101,10 @@ def test_due_list_visit_and_the_county_rate(page: Page, browser_world, login, sh
     page.get_by_label("生活物资").check()
     page.context.set_offline(True)
     page.get_by_role("button", name="保存").click()
-    expect(page.locator("#draft-status")).to_contain_text("网络中断")
+    status = page.locator(".save-bar #draft-status")  # by the thumb that pressed 保存, not at the top
+    expect(status).to_contain_text("网络中断")
+    expect(status).to_be_in_viewport()
+    expect(page.get_by_role("button", name="重新保存")).to_be_enabled()
     assert not Visit.objects.filter(household_id=second.household_id).exists()
     shot("offline")
     page.context.set_offline(False)
@@ -120,7 +123,7 @@ def test_due_list_visit_and_the_county_rate(page: Page, browser_world, login, sh
     # the county's rate moved: both of station A's people were visited at home this month
     page.get_by_role("button", name="退出").click()
     login("county")
-    page.goto("/visits/coverage/?region=445381000000")
+    page.goto("/visits/coverage/?region=445381000000&period=month")  # this month, still running
     after = _home_rate(page)
     assert after != before and not after.startswith("0"), (before, after)
     assert_no_horizontal_scroll(page)

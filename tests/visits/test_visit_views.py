@@ -166,9 +166,10 @@ def test_the_late_reason_waits_in_its_own_box_and_the_status_sits_by_the_save_bu
     bar = html[html.index('class="save-bar"') :]
     assert bar.index('id="draft-status"') < bar.index(">保存</button>")
     folded = html[html.index('class="card more-fields"') : html.index("</details>")]
-    for name in ("met_others", "mental_state", "hazards", "notes"):
+    for name in ("met_others", "mental_state", "hazard_notes", "notes"):
         assert f'name="{name}"' in folded
-    assert 'name="health"' not in folded and 'name="workers"' not in folded
+    for name in ("health", "workers", "hazards", "needs"):
+        assert f'name="{name}"' not in folded
 
 
 def test_a_level_change_at_the_visit_takes_effect_at_once(world):

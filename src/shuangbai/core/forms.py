@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -5,6 +9,8 @@ from django.core.exceptions import ValidationError
 
 from .audit import client_ip, login_locked
 from .models import AuditAction
+
+T = TypeVar("T")
 
 
 class DateInput(forms.DateInput):
@@ -74,6 +80,43 @@ class AuditSearchForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("起始日期不能晚于截止日期。")
         return data
+
+
+@dataclass(frozen=True)
+class Submission(Generic[T]):
+    """What `submit` made of a form: true when the service ran, with what it returned as `value`; false when
+    the form was not posted, did not validate, or the service refused it (its errors are then on the form)."""
+
+    done: bool
+    value: T | None = None
+
+    def __bool__(self) -> bool:
+        return self.done
+
+
+def submit(form: forms.Form, run: Callable[[dict[str, Any]], T], *others: forms.Form) -> Submission[T]:
+    """Run a posted form through its service: `run` gets the form's cleaned data and calls the service.
+
+    Every page that writes through a service does the same steps: check the form (and any `others` posted with
+    it, which must be valid too), call the service, and when the service refuses with a ValidationError put
+    each of its messages back on the form that has the field it names, so the page shows them where the user
+    typed. Written once here, every page maps a service's errors the same way:
+
+        if done := submit(form, lambda data: services.thing_create(actor=request.user, **data)):
+            messages.success(request, "...")
+            return redirect(done.value)
+
+    An unbound form (a GET, an empty POST) is not submitted. Every form is validated, so each shows its own
+    errors. Any other exception of the service goes up as before."""
+    valid = [f.is_valid() for f in (form, *others)]  # every one, not only up to the first invalid
+    if not all(valid):
+        return Submission(False)
+    try:
+        value = run(form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error, *others)
+        return Submission(False)
+    return Submission(True, value)
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError, *others: forms.Form) -> None:

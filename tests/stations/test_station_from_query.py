@@ -39,4 +39,6 @@ def test_a_station_in_scope_is_the_station(world):
     with guarded():
         assert station_from_query(world.worker_a, query(f"station={world.station_a.pk}")) == world.station_a
         assert station_from_query(world.county, query(f"station={world.station_b.pk}")) == world.station_b
-        assert station_from_query(world.county, query(f"station=%20{world.station_b.pk}%20")) == world.station_b
+        assert (
+            station_from_query(world.county, query(f"station=%20{world.station_b.pk}%20")) == world.station_b
+        )

@@ -95,3 +95,17 @@ def test_an_unbound_form_is_not_submitted():
 def test_any_other_exception_of_the_service_goes_up():
     with pytest.raises(RuntimeError):
         submit(NameForm({"name": "张三"}), refusing(RuntimeError("boom")))
+
+
+def test_a_formset_posted_with_the_form_must_be_valid_and_takes_no_service_error():
+    rows = forms.formset_factory(AddressForm, extra=0, min_num=1)
+    run = Mock()
+    bad = rows({"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-address": ""})
+    assert not submit(NameForm({"name": "张三"}), run, bad)
+    run.assert_not_called()
+
+    good = rows({"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-address": "一巷1号"})
+    form = NameForm({"name": "张三"})
+    assert not submit(form, refusing(ValidationError({"address": "地址重复。"})), good)
+    assert form.non_field_errors() == ["地址重复。"]
+    assert good.is_valid()

@@ -94,7 +94,9 @@ class Submission(Generic[T]):
         return self.done
 
 
-def submit(form: forms.Form, run: Callable[[dict[str, Any]], T], *others: forms.Form) -> Submission[T]:
+def submit(
+    form: forms.Form, run: Callable[[dict[str, Any]], T], *others: forms.Form | forms.BaseFormSet
+) -> Submission[T]:
     """Run a posted form through its service: `run` gets the form's cleaned data and calls the service.
 
     Every page that writes through a service does the same steps: check the form (and any `others` posted with
@@ -107,7 +109,8 @@ def submit(form: forms.Form, run: Callable[[dict[str, Any]], T], *others: forms.
             return redirect(done.value)
 
     An unbound form (a GET, an empty POST) is not submitted. Every form is validated, so each shows its own
-    errors. Any other exception of the service goes up as before."""
+    errors; a formset among `others` must be valid too, but takes no service error (it has no fields of its
+    own). Any other exception of the service goes up as before."""
     valid = [f.is_valid() for f in (form, *others)]  # every one, not only up to the first invalid
     if not all(valid):
         return Submission(False)
@@ -119,14 +122,16 @@ def submit(form: forms.Form, run: Callable[[dict[str, Any]], T], *others: forms.
     return Submission(True, value)
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError, *others: forms.Form) -> None:
+def apply_service_errors(
+    form: forms.Form, error: ValidationError, *others: forms.Form | forms.BaseFormSet
+) -> None:
     """Put a service's ValidationError on the form that has the field it names (`form`, or one of `others`
     where a page posts several); errors of no field, or of a field no form has, go on `form` as a whole."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        target = next((f for f in (form, *others) if field in f.fields), None)
+        target = next((f for f in (form, *others) if field in getattr(f, "fields", ())), None)
         if target is None:
             form.add_error(None, errors)
         else:

@@ -7,7 +7,6 @@ import logging
 
 from cryptography.exceptions import InvalidTag
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
@@ -118,16 +117,14 @@ def create(request: HttpRequest) -> HttpResponse:
     form = _activity_form(request, station, ActivityForm)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                activity = services.activity_record(
-                    actor=request.user, station=station, **form.activity_values()
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已记录活动“{activity.title}”。")
-                return redirect(activity)
+        if done := submit(
+            form,
+            lambda data: services.activity_record(
+                actor=request.user, station=station, **form.activity_values()
+            ),
+        ):
+            messages.success(request, f"已记录活动“{done.value.title}”。")
+            return redirect(done.value)
         status = 422
     return render(
         request,
@@ -167,17 +164,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = _activity_form(request, station, ActivityEditForm, activity)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            values = form.activity_values()
-            try:
-                services.activity_update(
-                    actor=request.user, activity=activity, version=form.cleaned_data["version"], **values
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "活动记录已修改。")
-                return redirect(activity)
+        if submit(
+            form,
+            lambda data: services.activity_update(
+                actor=request.user, activity=activity, version=data["version"], **form.activity_values()
+            ),
+        ):
+            messages.success(request, "活动记录已修改。")
+            return redirect(activity)
         status = 422
     return render(
         request,
@@ -266,16 +260,12 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
         else selectors.partners_in_scope(request.user)
     )
     form = VolunteerForm(request.POST or None, partners=partners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            volunteer = services.volunteer_create(
-                actor=request.user, station=station, region=region, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记志愿者{volunteer.name}。")
-            return redirect(volunteer)
+    if done := submit(
+        form,
+        lambda data: services.volunteer_create(actor=request.user, station=station, region=region, **data),
+    ):
+        messages.success(request, f"已登记志愿者{done.value.name}。")
+        return redirect(done.value)
     place = station.name if station else region.name
     return render(
         request,
@@ -318,15 +308,9 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": person.version,
     }
     form = VolunteerEditForm(request.POST or None, initial=initial, partners=partners)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.volunteer_update(actor=request.user, volunteer=person, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "志愿者信息已修改。")
-            return redirect(person)
+    if submit(form, lambda data: services.volunteer_update(actor=request.user, volunteer=person, **data)):
+        messages.success(request, "志愿者信息已修改。")
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -341,14 +325,11 @@ def volunteer_service(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.get_volunteer_for_user(request.user, pk)
     require_page(request.user, "volunteer.edit", person)
     form = VolunteerServiceForm(request.POST or None, initial={"served_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_service_record(actor=request.user, volunteer=person, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已记录{person.name}的志愿服务。")
-            return redirect(person)
+    if submit(
+        form, lambda data: services.volunteer_service_record(actor=request.user, volunteer=person, **data)
+    ):
+        messages.success(request, f"已记录{person.name}的志愿服务。")
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -392,16 +373,12 @@ def partner_create(request: HttpRequest) -> HttpResponse:
     station, region = _placement(request)
     require_page(request.user, "volunteer.edit")
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = services.partner_create(
-                actor=request.user, station=station, region=region, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记合作单位：{partner.name}。")
-            return redirect(partner)
+    if done := submit(
+        form,
+        lambda data: services.partner_create(actor=request.user, station=station, region=region, **data),
+    ):
+        messages.success(request, f"已登记合作单位：{done.value.name}。")
+        return redirect(done.value)
     place = station.town.name if station else region.name
     return render(
         request,
@@ -441,14 +418,9 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": organisation.version,
     }
     form = PartnerEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(actor=request.user, partner=organisation, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "合作单位信息已修改。")
-            return redirect(organisation)
+    if submit(form, lambda data: services.partner_update(actor=request.user, partner=organisation, **data)):
+        messages.success(request, "合作单位信息已修改。")
+        return redirect(organisation)
     return render(
         request,
         "core/form.html",

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.spreadsheets import xlsx_response
@@ -148,20 +148,18 @@ def _equipment(request: HttpRequest, station: Station, point: Point | None) -> H
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.equipment_record(
-                    actor=request.user,
-                    station=station,
-                    point=point,
-                    items=form.cleaned_data["items"],
-                    effective_on=form.cleaned_data["effective_on"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已更新{site.name}的设备设施清单。")
-                return redirect(request.path)
+        if submit(
+            form,
+            lambda data: services.equipment_record(
+                actor=request.user,
+                station=station,
+                point=point,
+                items=data["items"],
+                effective_on=data["effective_on"],
+            ),
+        ):
+            messages.success(request, f"已更新{site.name}的设备设施清单。")
+            return redirect(request.path)
     labels = dict(EquipmentItem.choices)
     return render(
         request,
@@ -202,14 +200,11 @@ def progress_report(request: HttpRequest, code: str) -> HttpResponse:
     form = ProgressReportForm(request.POST or None, initial=_report_initial(current))
     if request.method == "POST":
         require_page(request.user, "progress.report", region)
-        if form.is_valid():
-            try:
-                services.progress_report_record(actor=request.user, region=region, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已记录{region.name}的建设推进情况。")
-                return redirect(f"{reverse('stations:progress')}?region={_table_code(request.user, region)}")
+        if submit(
+            form, lambda data: services.progress_report_record(actor=request.user, region=region, **data)
+        ):
+            messages.success(request, f"已记录{region.name}的建设推进情况。")
+            return redirect(f"{reverse('stations:progress')}?region={_table_code(request.user, region)}")
     history = progress_report_history(request.user, region)
     return render(
         request,

@@ -4,7 +4,6 @@ for personal data; a record outside the user's scope is a 404 too, before any ro
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.selectors import get_region_for_user
 from shuangbai.stations.models import Station
@@ -65,26 +64,24 @@ def create(request: HttpRequest) -> HttpResponse:
     kwargs = {"items": selectors.check_items(), "leads": selectors.lead_choices(station)}
     if request.method == "POST":
         form = InspectionForm(request.POST, **kwargs)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                inspection = services.inspection_record(
-                    actor=request.user,
-                    station=station,
-                    kind=data["kind"],
-                    visited_on=data["visited_on"],
-                    team=data["team"],
-                    methods=data["methods"],
-                    findings=data["findings"],
-                    scores=form.score_rows(),
-                    recommendations=form.recommendation_values(),
-                    lead=data["lead"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已保存{station.name}的{inspection.get_kind_display()}记录。")
-                return redirect(inspection)
+        if done := submit(
+            form,
+            lambda data: services.inspection_record(
+                actor=request.user,
+                station=station,
+                kind=data["kind"],
+                visited_on=data["visited_on"],
+                team=data["team"],
+                methods=data["methods"],
+                findings=data["findings"],
+                scores=form.score_rows(),
+                recommendations=form.recommendation_values(),
+                lead=data["lead"],
+            ),
+        ):
+            inspection = done.value
+            messages.success(request, f"已保存{station.name}的{inspection.get_kind_display()}记录。")
+            return redirect(inspection)
     else:
         initial = {"visited_on": timezone.localdate(), "kind": "inspection", "methods": ["site"]}
         if request.user.staff_id and kwargs["leads"].filter(pk=request.user.staff_id).exists():
@@ -131,19 +128,14 @@ def recommendation_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "该意见建议已标记完成。")
         return redirect(after)
     form = DoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_done(
-                actor=request.user,
-                recommendation=recommendation,
-                done_on=form.cleaned_data["done_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已标记完成。")
-            return redirect(after)
+    if submit(
+        form,
+        lambda data: services.recommendation_done(
+            actor=request.user, recommendation=recommendation, done_on=data["done_on"], note=data["note"]
+        ),
+    ):
+        messages.success(request, "已标记完成。")
+        return redirect(after)
     return render(
         request,
         "supervision/recommendation_done.html",
@@ -156,18 +148,14 @@ def recommendation_done(request: HttpRequest, pk: int) -> HttpResponse:
 def items(request: HttpRequest) -> HttpResponse:
     """The check-item catalogue: the province and city bureaus list, add and deactivate items."""
     form = CheckItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.check_item_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                sort_order=form.cleaned_data["sort_order"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已新增检查项目：{item.name}。")
-            return redirect("supervision:items")
+    if done := submit(
+        form,
+        lambda data: services.check_item_create(
+            actor=request.user, name=data["name"], sort_order=data["sort_order"]
+        ),
+    ):
+        messages.success(request, f"已新增检查项目：{done.value.name}。")
+        return redirect("supervision:items")
     return render(
         request,
         "supervision/items.html",

@@ -272,6 +272,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return redirect(bulletin)
     require_page(request.user, "bulletin.publish", bulletin)
+    # Not submit(), as for the other buttons of the issue and article pages: no form page to show the errors
+    # on, so they go back to the page posted from as messages.
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "页面已过期，请刷新后再发布。")
@@ -446,7 +448,7 @@ def _article_action(
     request: HttpRequest, pk: int, permission: str, run, done: str, form_class=ActionForm, **form_kwargs
 ):
     """POST a status change: the article (404 outside reach), the permission, the version, the service; back to
-    the article."""
+    the article, with any errors as messages (a button of the article page: no form page, so not submit())."""
     article = selectors.get_article_for_user(request.user, pk)
     if request.method == "GET":
         return redirect(article)

@@ -117,12 +117,12 @@ def submit(
     try:
         value = run(form.cleaned_data)
     except ValidationError as error:
-        apply_service_errors(form, error, *others)
+        _apply_service_errors(form, error, *others)
         return Submission(False)
     return Submission(True, value)
 
 
-def apply_service_errors(
+def _apply_service_errors(
     form: forms.Form, error: ValidationError, *others: forms.Form | forms.BaseFormSet
 ) -> None:
     """Put a service's ValidationError on the form that has the field it names (`form`, or one of `others`

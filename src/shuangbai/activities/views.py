@@ -18,9 +18,9 @@ from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import region_from_query
 from shuangbai.stations.models import Station
-from shuangbai.stations.selectors import get_station_for_user, station_points
+from shuangbai.stations.selectors import station_from_query, station_points
 
 from . import photos as photo_store
 from . import selectors, services
@@ -40,21 +40,9 @@ from .models import Activity, PartnerKind
 logger = logging.getLogger(__name__)
 
 
-def _station_arg(request: HttpRequest, *, default_own: bool = True) -> Station | None:
+def _station_arg(request: HttpRequest) -> Station | None:
     """`?station=` (404 outside scope), else the user's own station."""
-    value = request.GET.get("station")
-    if value:
-        try:
-            return get_station_for_user(request.user, int(value))
-        except ValueError:
-            raise Http404 from None
-    if default_own and request.user.scope_station_id:
-        return request.user.scope_station
-    return None
-
-
-def _region_arg(request: HttpRequest) -> Region | None:
-    return get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+    return station_from_query(request.user, request.GET) or request.user.scope_station
 
 
 # ---------------------------------------------------------------------------------------------- activities
@@ -64,7 +52,7 @@ def _region_arg(request: HttpRequest) -> Region | None:
 def index(request: HttpRequest) -> HttpResponse:
     """Activities of a station, a region or the whole scope, by theme and month. No names: the viewer too."""
     station = _station_arg(request)
-    region = _region_arg(request) if station is None else None
+    region = region_from_query(request.user, request.GET) if station is None else None
     form = ActivityFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     activities = selectors.activity_list(
@@ -217,7 +205,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("activity.view")
 def volunteers(request: HttpRequest) -> HttpResponse:
     station = _station_arg(request)
-    region = _region_arg(request) if station is None else None
+    region = region_from_query(request.user, request.GET) if station is None else None
     q = request.GET.get("q", "")
     rows = selectors.volunteer_list(request.user, station=station, region=region, q=q)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -235,24 +223,22 @@ def volunteers(request: HttpRequest) -> HttpResponse:
 
 
 def _placement(request: HttpRequest) -> tuple[Station | None, Region | None]:
-    """Where a new volunteer or partner belongs: `?station=`, else `?region=`, else the user's own station."""
-    if request.GET.get("station") or not request.GET.get("region"):
-        station = _station_arg(request)
-        if station is not None:
-            return station, None
-    region = _region_arg(request)
-    if region is None:
-        raise Http404
-    return None, region
+    """Where a new volunteer or partner belongs: `?station=`, else `?region=`, else the user's own station;
+    neither for a user with no station who named none."""
+    station = station_from_query(request.user, request.GET)
+    region = region_from_query(request.user, request.GET) if station is None else None
+    if station is None and region is None:
+        station = request.user.scope_station
+    return station, region
 
 
 @require_http_methods(["GET", "POST"])
 @requires("activity.view")
 def volunteer_create(request: HttpRequest) -> HttpResponse:
-    if not request.GET.get("station") and not request.GET.get("region") and not request.user.scope_station_id:
+    station, region = _placement(request)
+    if station is None and region is None:
         messages.info(request, "请先选择一个社工站或区域，再登记志愿者。")
         return redirect("activities:volunteers")
-    station, region = _placement(request)
     require_page(request.user, "volunteer.edit")
     partners = (
         selectors.partner_choices(request.user, station)
@@ -344,7 +330,7 @@ def volunteer_service(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("activity.view")
 def partners(request: HttpRequest) -> HttpResponse:
     station = _station_arg(request)
-    region = _region_arg(request) if station is None else None
+    region = region_from_query(request.user, request.GET) if station is None else None
     kind = request.GET.get("kind", "")
     if kind not in PartnerKind.values:
         kind = ""
@@ -367,10 +353,10 @@ def partners(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("activity.view")
 def partner_create(request: HttpRequest) -> HttpResponse:
-    if not request.GET.get("station") and not request.GET.get("region") and not request.user.scope_station_id:
+    station, region = _placement(request)
+    if station is None and region is None:
         messages.info(request, "请先选择一个社工站或区域，再登记合作单位。")
         return redirect("activities:partners")
-    station, region = _placement(request)
     require_page(request.user, "volunteer.edit")
     form = PartnerForm(request.POST or None)
     if done := submit(

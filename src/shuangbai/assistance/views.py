@@ -22,7 +22,7 @@ from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.registry.selectors import category_choices, get_beneficiary_for_user
 from shuangbai.staff.selectors import station_workers
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.stations.selectors import station_from_query
 
 from . import selectors, services
 from .forms import (
@@ -381,11 +381,7 @@ def goods_return(request: HttpRequest, pk: int) -> HttpResponse:
 def pending(request: HttpRequest, pk: int) -> HttpResponse:
     """The people of the batch's target category, in the user's stations, who have not received it yet."""
     batch = selectors.get_batch_for_user(request.user, pk)
-    station = (
-        get_station_for_user(request.user, _int_arg(request, "station"))
-        if request.GET.get("station")
-        else None
-    )
+    station = station_from_query(request.user, request.GET)
     people = selectors.not_yet_received(request.user, batch, station)
     page = Paginator(people, 100).get_page(request.GET.get("page"))
     return render(

@@ -15,12 +15,11 @@ from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import region_from_query
 from shuangbai.registry.forms import HouseholdCreateForm, PersonForm
 from shuangbai.registry.selectors import get_beneficiary_for_user, village_choices
 from shuangbai.staff.selectors import station_workers
-from shuangbai.stations.models import Station
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.stations.selectors import station_from_query
 
 from . import selectors, services
 from .forms import (
@@ -49,11 +48,6 @@ def _int_arg(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
-def _station_arg(request: HttpRequest) -> Station | None:
-    pk = _int_arg(request, "station")
-    return get_station_for_user(request.user, pk) if pk is not None else None
-
-
 def _case_for_work(request: HttpRequest, pk: int) -> Case:
     require_page(request.user, "case.view")
     case = selectors.get_case_for_user(request.user, pk)
@@ -65,10 +59,8 @@ def _case_for_work(request: HttpRequest, pk: int) -> Case:
 @requires("case.view")
 def index(request: HttpRequest) -> HttpResponse:
     """Cases of a station (`?station=`), a region (`?region=`) or the whole scope, by status."""
-    station = _station_arg(request)
-    region = None
-    if station is None and request.GET.get("region"):
-        region = get_region_for_user(request.user, request.GET["region"])
+    station = station_from_query(request.user, request.GET)
+    region = region_from_query(request.user, request.GET) if station is None else None
     status = request.GET.get("status", "open")
     if status not in selectors.STATUS_FILTERS:
         status = "open"
@@ -128,7 +120,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def create_person(request: HttpRequest) -> HttpResponse:
     """Register a person not yet registered (a new household in a village of the station's town) and open
     their case in one go (`?station=`)."""
-    station = _station_arg(request)
+    station = station_from_query(request.user, request.GET)
     if station is None:
         raise Http404
     require_page(request.user, "case.work", station)

@@ -13,7 +13,7 @@ from shuangbai.core.forms import VersionedForm, submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_page, requires
 from shuangbai.core.spreadsheets import xlsx_response
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import get_region_for_user, region_from_query
 
 from . import ledger, services
 from .exports import export_beneficiaries
@@ -58,7 +58,7 @@ from .timeline import timeline
 def _filters(request: HttpRequest) -> tuple[FilterForm, BeneficiaryFilter]:
     form = FilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    region = get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+    region = region_from_query(request.user, request.GET)
     status = data.get("status") or Status.ACTIVE
     q = (data.get("q") or "").strip()
     if looks_like_full_id(q):
@@ -506,7 +506,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def stats(request: HttpRequest) -> HttpResponse:
     """Counts only, no personal data: open to every role, the read-only viewer included."""
-    region = get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+    region = region_from_query(request.user, request.GET)
     return render(
         request,
         "registry/stats.html",

@@ -12,8 +12,8 @@ from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
-from shuangbai.regions.selectors import get_region_for_user
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.regions.selectors import get_region_for_user, region_from_query
+from shuangbai.stations.selectors import station_from_query
 
 from . import services
 from .forms import (
@@ -81,9 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if kind not in Kind.values:
         kind = ""
     q = request.GET.get("q", "").strip()[:50]
-    station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_station_for_user(request.user, int(request.GET["station"]))
+    station = station_from_query(request.user, request.GET)
     staff = staff_list(
         request.user, station_id=station.pk if station else None, status=status, kind=kind, q=q
     )
@@ -136,9 +134,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("staff.view")
 def create(request: HttpRequest) -> HttpResponse:
-    station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_station_for_user(request.user, int(request.GET["station"]))
+    station = station_from_query(request.user, request.GET)
     require_page(request.user, "staff.manage", station)
     form = StaffCreateForm(
         request.POST or None,
@@ -303,11 +299,8 @@ def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @requires("training.view")
 def training_index(request: HttpRequest) -> HttpResponse:
-    region = station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_station_for_user(request.user, int(request.GET["station"]))
-    elif request.GET.get("region"):
-        region = get_region_for_user(request.user, request.GET["region"])
+    station = station_from_query(request.user, request.GET)
+    region = region_from_query(request.user, request.GET) if station is None else None
     kind = request.GET.get("kind", "")
     if kind not in TrainingKind.values:
         kind = ""
@@ -352,9 +345,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("training.view")
 def training_create(request: HttpRequest) -> HttpResponse:
-    station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_station_for_user(request.user, int(request.GET["station"]))
+    station = station_from_query(request.user, request.GET)
     require_page(request.user, "training.record", station)
     organisers = organiser_choices(request.user)
     if station is not None:

@@ -17,7 +17,7 @@ from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.spreadsheets import xlsx_response
 from shuangbai.regions.models import Level, Region
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import get_region_for_user, region_from_query
 
 from . import services
 from .exports import progress_workbook
@@ -39,18 +39,15 @@ TABLE_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
 
 def _table_region(request: HttpRequest) -> Region | None:
     """The city or county asked for (404 outside the scope); the user's own city or county by default."""
-    code = request.GET.get("region", "").strip()
-    if not code:
+    region = region_from_query(request.user, request.GET)
+    if region is None:
         home = request.user.scope_region
         if home is not None and home.level in TABLE_LEVELS:
-            code = home.code
+            region = get_region_for_user(request.user, home.code)
         elif progress_cities(request.user):
             return None  # everything in scope (a superuser): pick a city
         else:
             raise Http404  # station roles and supervisors have no city or county table
-    if not code.isdigit():
-        raise Http404
-    region = get_region_for_user(request.user, code)
     if region.level not in TABLE_LEVELS:
         raise Http404
     return region
@@ -119,8 +116,8 @@ def progress_export(request: HttpRequest) -> HttpResponse:
 @requires("progress.view")
 def progress_sites(request: HttpRequest) -> HttpResponse:
     """The sites behind a county's (or a city's) cells on the day: what each has, what it lacks, its staff."""
-    county = get_region_for_user(request.user, request.GET.get("region", ""))
-    if county.level not in (Level.CITY, Level.COUNTY):
+    county = region_from_query(request.user, request.GET)
+    if county is None or county.level not in (Level.CITY, Level.COUNTY):
         raise Http404
     form, as_of, _ = _as_of(request)
     kind = request.GET.get("kind", "")

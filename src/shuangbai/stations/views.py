@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shuangbai.core.forms import RetireForm, submit
 from shuangbai.core.permissions import has_perm, require_page
 from shuangbai.regions.models import Level
-from shuangbai.regions.selectors import breadcrumbs, get_region_for_user
+from shuangbai.regions.selectors import breadcrumbs, get_region_for_user, region_from_query
 
 from . import services
 from .forms import PointEditForm, PointForm, StationEditForm, StationForm
@@ -32,9 +32,7 @@ def _site_initial(site) -> dict:
 
 @require_GET
 def station_index(request: HttpRequest) -> HttpResponse:
-    region = None
-    if request.GET.get("region"):
-        region = get_region_for_user(request.user, request.GET["region"])
+    region = region_from_query(request.user, request.GET)
     status = request.GET.get("status", "")
     if status not in SiteStatus.values:
         status = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,32 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.forms import submit
 from shuangbai.core.permissions import has_perm, require_page, requires
-from shuangbai.regions.selectors import get_region_for_user
-from shuangbai.stations.models import Station
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.regions.selectors import region_from_query
+from shuangbai.stations.selectors import station_from_query
 
 from . import selectors, services
 from .forms import CheckItemForm, DoneForm, InspectionForm
 from .models import CheckItem
 
 
-def _station_arg(request: HttpRequest) -> Station | None:
-    if not request.GET.get("station"):
-        return None
-    try:
-        return get_station_for_user(request.user, int(request.GET["station"]))
-    except ValueError:
-        raise Http404 from None
-
-
 @require_GET
 @requires("inspection.view")
 def index(request: HttpRequest) -> HttpResponse:
     """Inspections of a station (`?station=`), a region (`?region=`) or the whole scope, newest first."""
-    station = _station_arg(request)
-    region = None
-    if station is None and request.GET.get("region"):
-        region = get_region_for_user(request.user, request.GET["region"])
+    station = station_from_query(request.user, request.GET)
+    region = region_from_query(request.user, request.GET) if station is None else None
     inspections = selectors.inspection_list(request.user, station=station, region=region)
     page = Paginator(inspections, 50).get_page(request.GET.get("page"))
     return render(
@@ -56,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("inspection.view")
 def create(request: HttpRequest) -> HttpResponse:
-    station = _station_arg(request)
+    station = station_from_query(request.user, request.GET)
     if station is None:
         messages.info(request, "请先选择一个社工站，再记录督导检查。")
         return redirect("stations:index")

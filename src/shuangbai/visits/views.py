@@ -20,7 +20,7 @@ from shuangbai.core.models import AuditAction, User
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.registry.selectors import get_household_for_user, household_members
 from shuangbai.stations.models import Point, Station
-from shuangbai.stations.selectors import get_station_for_user, station_points
+from shuangbai.stations.selectors import station_from_query, station_points
 
 from . import photos as photo_store
 from . import selectors, services
@@ -31,14 +31,7 @@ logger = logging.getLogger(__name__)
 
 def _station_for(request: HttpRequest) -> Station | None:
     """The station a page is about: `?station=`, or the user's own. None for a bureau user who named none."""
-    if request.GET.get("station"):
-        try:
-            return get_station_for_user(request.user, int(request.GET["station"]))
-        except ValueError:
-            raise Http404 from None
-    if request.user.scope_station_id:
-        return request.user.scope_station
-    return None
+    return station_from_query(request.user, request.GET) or request.user.scope_station
 
 
 def _own_point(user: User, station: Station) -> Point | None:

@@ -69,6 +69,9 @@ MENU: list[Entry] = [
     Entry(
         "物资发放", "assistance:batches", "batch.view", "服务与资源", bar=True, hint="物资批次、调拨与发放"
     ),
+    Entry(
+        "资源链接", "assistance:index", "assistance.view", "服务与资源", hint="协助申请救助、补贴等的办理记录"
+    ),
     Entry("社区活动", "activities:index", "activity.list", "服务与资源", bar=True),
     Entry("志愿者", "activities:volunteers", "activity.view", "服务与资源"),
     Entry("登记志愿者", "activities:volunteer_create", "volunteer.edit", "服务与资源"),

@@ -7,7 +7,6 @@ import logging
 
 from cryptography.exceptions import InvalidTag
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,13 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import region_from_query
 from shuangbai.stations.models import Station
-from shuangbai.stations.selectors import get_station_for_user, station_points
+from shuangbai.stations.selectors import station_from_query, station_points
 
 from . import photos as photo_store
 from . import selectors, services
@@ -41,21 +40,9 @@ from .models import Activity, PartnerKind
 logger = logging.getLogger(__name__)
 
 
-def _station_arg(request: HttpRequest, *, default_own: bool = True) -> Station | None:
+def _station_arg(request: HttpRequest) -> Station | None:
     """`?station=` (404 outside scope), else the user's own station."""
-    value = request.GET.get("station")
-    if value:
-        try:
-            return get_station_for_user(request.user, int(value))
-        except ValueError:
-            raise Http404 from None
-    if default_own and request.user.scope_station_id:
-        return request.user.scope_station
-    return None
-
-
-def _region_arg(request: HttpRequest) -> Region | None:
-    return get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+    return station_from_query(request.user, request.GET) or request.user.scope_station
 
 
 # ---------------------------------------------------------------------------------------------- activities
@@ -65,7 +52,7 @@ def _region_arg(request: HttpRequest) -> Region | None:
 def index(request: HttpRequest) -> HttpResponse:
     """Activities of a station, a region or the whole scope, by theme and month. No names: the viewer too."""
     station = _station_arg(request)
-    region = _region_arg(request) if station is None else None
+    region = region_from_query(request.user, request.GET) if station is None else None
     form = ActivityFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     activities = selectors.activity_list(
@@ -118,16 +105,14 @@ def create(request: HttpRequest) -> HttpResponse:
     form = _activity_form(request, station, ActivityForm)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                activity = services.activity_record(
-                    actor=request.user, station=station, **form.activity_values()
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已记录活动“{activity.title}”。")
-                return redirect(activity)
+        if done := submit(
+            form,
+            lambda data: services.activity_record(
+                actor=request.user, station=station, **form.activity_values()
+            ),
+        ):
+            messages.success(request, f"已记录活动“{done.value.title}”。")
+            return redirect(done.value)
         status = 422
     return render(
         request,
@@ -167,17 +152,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = _activity_form(request, station, ActivityEditForm, activity)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            values = form.activity_values()
-            try:
-                services.activity_update(
-                    actor=request.user, activity=activity, version=form.cleaned_data["version"], **values
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "活动记录已修改。")
-                return redirect(activity)
+        if submit(
+            form,
+            lambda data: services.activity_update(
+                actor=request.user, activity=activity, version=data["version"], **form.activity_values()
+            ),
+        ):
+            messages.success(request, "活动记录已修改。")
+            return redirect(activity)
         status = 422
     return render(
         request,
@@ -223,7 +205,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("activity.view")
 def volunteers(request: HttpRequest) -> HttpResponse:
     station = _station_arg(request)
-    region = _region_arg(request) if station is None else None
+    region = region_from_query(request.user, request.GET) if station is None else None
     q = request.GET.get("q", "")
     rows = selectors.volunteer_list(request.user, station=station, region=region, q=q)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -241,24 +223,22 @@ def volunteers(request: HttpRequest) -> HttpResponse:
 
 
 def _placement(request: HttpRequest) -> tuple[Station | None, Region | None]:
-    """Where a new volunteer or partner belongs: `?station=`, else `?region=`, else the user's own station."""
-    if request.GET.get("station") or not request.GET.get("region"):
-        station = _station_arg(request)
-        if station is not None:
-            return station, None
-    region = _region_arg(request)
-    if region is None:
-        raise Http404
-    return None, region
+    """Where a new volunteer or partner belongs: `?station=`, else `?region=`, else the user's own station;
+    neither for a user with no station who named none."""
+    station = station_from_query(request.user, request.GET)
+    region = region_from_query(request.user, request.GET) if station is None else None
+    if station is None and region is None:
+        station = request.user.scope_station
+    return station, region
 
 
 @require_http_methods(["GET", "POST"])
 @requires("activity.view")
 def volunteer_create(request: HttpRequest) -> HttpResponse:
-    if not request.GET.get("station") and not request.GET.get("region") and not request.user.scope_station_id:
+    station, region = _placement(request)
+    if station is None and region is None:
         messages.info(request, "请先选择一个社工站或区域，再登记志愿者。")
         return redirect("activities:volunteers")
-    station, region = _placement(request)
     require_page(request.user, "volunteer.edit")
     partners = (
         selectors.partner_choices(request.user, station)
@@ -266,16 +246,12 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
         else selectors.partners_in_scope(request.user)
     )
     form = VolunteerForm(request.POST or None, partners=partners)
-    if request.method == "POST" and form.is_valid():
-        try:
-            volunteer = services.volunteer_create(
-                actor=request.user, station=station, region=region, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记志愿者{volunteer.name}。")
-            return redirect(volunteer)
+    if done := submit(
+        form,
+        lambda data: services.volunteer_create(actor=request.user, station=station, region=region, **data),
+    ):
+        messages.success(request, f"已登记志愿者{done.value.name}。")
+        return redirect(done.value)
     place = station.name if station else region.name
     return render(
         request,
@@ -318,15 +294,9 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": person.version,
     }
     form = VolunteerEditForm(request.POST or None, initial=initial, partners=partners)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.volunteer_update(actor=request.user, volunteer=person, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "志愿者信息已修改。")
-            return redirect(person)
+    if submit(form, lambda data: services.volunteer_update(actor=request.user, volunteer=person, **data)):
+        messages.success(request, "志愿者信息已修改。")
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -341,14 +311,11 @@ def volunteer_service(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.get_volunteer_for_user(request.user, pk)
     require_page(request.user, "volunteer.edit", person)
     form = VolunteerServiceForm(request.POST or None, initial={"served_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_service_record(actor=request.user, volunteer=person, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已记录{person.name}的志愿服务。")
-            return redirect(person)
+    if submit(
+        form, lambda data: services.volunteer_service_record(actor=request.user, volunteer=person, **data)
+    ):
+        messages.success(request, f"已记录{person.name}的志愿服务。")
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -363,7 +330,7 @@ def volunteer_service(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("activity.view")
 def partners(request: HttpRequest) -> HttpResponse:
     station = _station_arg(request)
-    region = _region_arg(request) if station is None else None
+    region = region_from_query(request.user, request.GET) if station is None else None
     kind = request.GET.get("kind", "")
     if kind not in PartnerKind.values:
         kind = ""
@@ -386,22 +353,18 @@ def partners(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("activity.view")
 def partner_create(request: HttpRequest) -> HttpResponse:
-    if not request.GET.get("station") and not request.GET.get("region") and not request.user.scope_station_id:
+    station, region = _placement(request)
+    if station is None and region is None:
         messages.info(request, "请先选择一个社工站或区域，再登记合作单位。")
         return redirect("activities:partners")
-    station, region = _placement(request)
     require_page(request.user, "volunteer.edit")
     form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = services.partner_create(
-                actor=request.user, station=station, region=region, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记合作单位：{partner.name}。")
-            return redirect(partner)
+    if done := submit(
+        form,
+        lambda data: services.partner_create(actor=request.user, station=station, region=region, **data),
+    ):
+        messages.success(request, f"已登记合作单位：{done.value.name}。")
+        return redirect(done.value)
     place = station.town.name if station else region.name
     return render(
         request,
@@ -441,14 +404,9 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": organisation.version,
     }
     form = PartnerEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(actor=request.user, partner=organisation, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "合作单位信息已修改。")
-            return redirect(organisation)
+    if submit(form, lambda data: services.partner_update(actor=request.user, partner=organisation, **data)):
+        messages.success(request, "合作单位信息已修改。")
+        return redirect(organisation)
     return render(
         request,
         "core/form.html",

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.registry.selectors import category_choices, get_beneficiary_for_user
 from shuangbai.staff.selectors import station_workers
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.stations.selectors import station_from_query
 
 from . import selectors, services
 from .forms import (
@@ -75,28 +75,26 @@ def create(request: HttpRequest) -> HttpResponse:
     types = selectors.assistance_types()
     if request.method == "POST":
         form = AssistanceForm(request.POST, types=types)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                record = services.assistance_create(
-                    actor=request.user,
-                    beneficiary=person,
-                    type=data["type"],
-                    party=data["party"],
-                    giver=data["giver"],
-                    status=data["status"],
-                    on=data["on"],
-                    amount=data["amount"],
-                    quantity=data["quantity"],
-                    notes=data["notes"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request, f"已为{person.name}登记{record.type.name}（{record.get_status_display()}）。"
-                )
-                return redirect(record)
+        if done := submit(
+            form,
+            lambda data: services.assistance_create(
+                actor=request.user,
+                beneficiary=person,
+                type=data["type"],
+                party=data["party"],
+                giver=data["giver"],
+                status=data["status"],
+                on=data["on"],
+                amount=data["amount"],
+                quantity=data["quantity"],
+                notes=data["notes"],
+            ),
+        ):
+            record = done.value
+            messages.success(
+                request, f"已为{person.name}登记{record.type.name}（{record.get_status_display()}）。"
+            )
+            return redirect(record)
     else:
         form = AssistanceForm(
             types=types, initial={"on": timezone.localdate(), "status": "consult", "party": "government"}
@@ -142,23 +140,20 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
         choices=record.next_statuses,
         initial={"on": timezone.localdate(), "version": record.version},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.assistance_advance(
-                actor=request.user,
-                assistance=record,
-                version=data["version"],
-                status=data["status"],
-                on=data["on"],
-                note=data["note"],
-                amount=data["amount"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"状态已改为“{AssistanceStatus(data['status']).label}”。")
-            return redirect(record)
+    if submit(
+        form,
+        lambda data: services.assistance_advance(
+            actor=request.user,
+            assistance=record,
+            version=data["version"],
+            status=data["status"],
+            on=data["on"],
+            note=data["note"],
+            amount=data["amount"],
+        ),
+    ):
+        messages.success(request, f"状态已改为“{AssistanceStatus(form.cleaned_data['status']).label}”。")
+        return redirect(record)
     return render(
         request,
         "core/form.html",
@@ -171,14 +166,9 @@ def advance(request: HttpRequest, pk: int) -> HttpResponse:
 def types(request: HttpRequest) -> HttpResponse:
     """The assistance-type catalogue: the province and city bureaus list, add and deactivate types."""
     form = AssistanceTypeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            kind = services.assistance_type_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已新增资源链接类型：{kind.name}。")
-            return redirect("assistance:types")
+    if done := submit(form, lambda data: services.assistance_type_create(actor=request.user, **data)):
+        messages.success(request, f"已新增资源链接类型：{done.value.name}。")
+        return redirect("assistance:types")
     return render(
         request,
         "assistance/types.html",
@@ -220,26 +210,23 @@ def batch_create(request: HttpRequest) -> HttpResponse:
     kwargs = {"holders": holders, "categories": category_choices()}
     if request.method == "POST":
         form = BatchForm(request.POST, **kwargs)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                batch = services.batch_receive(
-                    actor=request.user,
-                    holder=form.holders[data["holder"]],
-                    item=data["item"],
-                    unit=data["unit"],
-                    quantity=data["quantity"],
-                    party=data["party"],
-                    donor=data["donor"],
-                    received_on=data["received_on"],
-                    target_category=data["target_category"],
-                    notes=data["notes"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已登记物资批次：{batch}。")
-                return redirect(batch)
+        if done := submit(
+            form,
+            lambda data: services.batch_receive(
+                actor=request.user,
+                holder=form.holders[data["holder"]],
+                item=data["item"],
+                unit=data["unit"],
+                quantity=data["quantity"],
+                party=data["party"],
+                donor=data["donor"],
+                received_on=data["received_on"],
+                target_category=data["target_category"],
+                notes=data["notes"],
+            ),
+        ):
+            messages.success(request, f"已登记物资批次：{done.value}。")
+            return redirect(done.value)
     else:
         form = BatchForm(initial={"received_on": timezone.localdate(), "party": "government"}, **kwargs)
     return render(
@@ -284,24 +271,22 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         targets=unique_targets,
         initial={"on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            allocation = services.allocate(
-                actor=request.user,
-                source=form.sources[data["source"]],
-                target=form.targets[data["target"]],
-                quantity=data["quantity"],
-                on=data["on"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"已调拨{allocation.quantity}{batch.unit}{batch.item}至{allocation.target.name}。"
-            )
-            return redirect(batch)
+    if done := submit(
+        form,
+        lambda data: services.allocate(
+            actor=request.user,
+            source=form.sources[data["source"]],
+            target=form.targets[data["target"]],
+            quantity=data["quantity"],
+            on=data["on"],
+            note=data["note"],
+        ),
+    ):
+        allocation = done.value
+        messages.success(
+            request, f"已调拨{allocation.quantity}{batch.unit}{batch.item}至{allocation.target.name}。"
+        )
+        return redirect(batch)
     return render(request, "core/form.html", {"title": f"调拨：{batch}", "form": form, "back": batch})
 
 
@@ -329,31 +314,28 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"handed_on": timezone.localdate(), "quantity": 1, "worker": request.user.staff_id},
     )
     picked = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def hand(data):
+        nonlocal picked  # the page shows whom the worker picked, also when the service refuses
         try:
             picked = get_beneficiary_for_user(request.user, data["beneficiary"])
         except Http404:
-            form.add_error(None, "所选领取人不存在或不在本站范围内，请重新搜索。")
-        else:
-            try:
-                services.hand_out(
-                    actor=request.user,
-                    holding=holding,
-                    beneficiary=picked,
-                    handed_on=data["handed_on"],
-                    quantity=data["quantity"],
-                    worker=data["worker"],
-                    photo=data["photo"],
-                    note=data["note"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request, f"已发放：{picked.name} {data['quantity']}{batch.unit}{batch.item}。"
-                )
-                return redirect(f"{reverse('assistance:hand_out', args=[batch.pk])}?holding={holding.pk}")
+            raise ValidationError("所选领取人不存在或不在本站范围内，请重新搜索。") from None
+        services.hand_out(
+            actor=request.user,
+            holding=holding,
+            beneficiary=picked,
+            handed_on=data["handed_on"],
+            quantity=data["quantity"],
+            worker=data["worker"],
+            photo=data["photo"],
+            note=data["note"],
+        )
+
+    if submit(form, hand):
+        data = form.cleaned_data
+        messages.success(request, f"已发放：{picked.name} {data['quantity']}{batch.unit}{batch.item}。")
+        return redirect(f"{reverse('assistance:hand_out', args=[batch.pk])}?holding={holding.pk}")
     return render(
         request,
         "assistance/hand_out.html",
@@ -378,21 +360,19 @@ def goods_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not sources:
         raise PermissionDenied  # none of the batch's holders here is the user's to move goods from
     form = ReturnForm(request.POST or None, sources=sources, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = services.goods_return(
-                actor=request.user,
-                holding=form.sources[data["source"]],
-                quantity=data["quantity"],
-                on=data["on"],
-                reason=data["reason"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已退回{record.quantity}{batch.unit}至{record.target.name}。")
-            return redirect(batch)
+    if done := submit(
+        form,
+        lambda data: services.goods_return(
+            actor=request.user,
+            holding=form.sources[data["source"]],
+            quantity=data["quantity"],
+            on=data["on"],
+            reason=data["reason"],
+        ),
+    ):
+        record = done.value
+        messages.success(request, f"已退回{record.quantity}{batch.unit}至{record.target.name}。")
+        return redirect(batch)
     return render(request, "core/form.html", {"title": f"退回：{batch}", "form": form, "back": batch})
 
 
@@ -401,11 +381,7 @@ def goods_return(request: HttpRequest, pk: int) -> HttpResponse:
 def pending(request: HttpRequest, pk: int) -> HttpResponse:
     """The people of the batch's target category, in the user's stations, who have not received it yet."""
     batch = selectors.get_batch_for_user(request.user, pk)
-    station = (
-        get_station_for_user(request.user, _int_arg(request, "station"))
-        if request.GET.get("station")
-        else None
-    )
+    station = station_from_query(request.user, request.GET)
     people = selectors.not_yet_received(request.user, batch, station)
     page = Paginator(people, 100).get_page(request.GET.get("page"))
     return render(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page
 from shuangbai.regions.models import Level
@@ -73,6 +73,13 @@ def _writer_city(request: HttpRequest) -> str:
     return city
 
 
+def _versioned(data: dict) -> dict:
+    """A form's data for the services here, which take the version the user started from as `expected_version`."""
+    changes = dict(data)
+    changes["expected_version"] = changes.pop("version")
+    return changes
+
+
 def _int_arg(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -119,17 +126,11 @@ def masthead(request: HttpRequest) -> HttpResponse:
             "copied_to": current.copied_to,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = dict(form.cleaned_data)
-            services.masthead_save(
-                actor=request.user, city_code=city, expected_version=data.pop("version"), **data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "简报设置已保存，新建的期次将使用这些内容。")
-            return redirect("bulletins:index")
+    if submit(
+        form, lambda data: services.masthead_save(actor=request.user, city_code=city, **_versioned(data))
+    ):
+        messages.success(request, "简报设置已保存，新建的期次将使用这些内容。")
+        return redirect("bulletins:index")
     return render(
         request, "core/form.html", {"form": form, "title": "简报设置（名称、编印单位、发至、抄送）"}
     )
@@ -150,14 +151,11 @@ def bulletin_create(request: HttpRequest) -> HttpResponse:
         "copied_to": current.copied_to,
     }
     form = BulletinForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            bulletin = services.bulletin_create(actor=request.user, city_code=city, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已新建{bulletin.number}，请添加稿件。")
-            return redirect(bulletin)
+    if done := submit(
+        form, lambda data: services.bulletin_create(actor=request.user, city_code=city, **data)
+    ):
+        messages.success(request, f"已新建{done.value.number}，请添加稿件。")
+        return redirect(done.value)
     return render(
         request, "core/form.html", {"form": form, "title": "新建一期简报", "back_url": "bulletins:index"}
     )
@@ -174,16 +172,11 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"version": bulletin.version, **{f: getattr(bulletin, f) for f in fields}},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.bulletin_update(actor=request.user, bulletin=bulletin, expected_version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(bulletin)
+    if submit(
+        form, lambda data: services.bulletin_update(actor=request.user, bulletin=bulletin, **_versioned(data))
+    ):
+        messages.success(request, "已保存。")
+        return redirect(bulletin)
     return render(
         request, "core/form.html", {"form": form, "title": f"修改{bulletin.number}", "back": bulletin}
     )
@@ -279,6 +272,8 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return redirect(bulletin)
     require_page(request.user, "bulletin.publish", bulletin)
+    # Not submit(), as for the other buttons of the issue and article pages: no form page to show the errors
+    # on, so they go back to the page posted from as messages.
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "页面已过期，请刷新后再发布。")
@@ -339,16 +334,12 @@ def article_create(request: HttpRequest) -> HttpResponse:
         else _default_section(request)
     )
     form = ArticleForm(request.POST or None, initial={"section": section})
-    if request.method == "POST" and form.is_valid():
-        try:
-            article = services.article_create(
-                actor=request.user, city_code=city, bulletin=bulletin, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "稿件已保存。")
-            return redirect(article)
+    if done := submit(
+        form,
+        lambda data: services.article_create(actor=request.user, city_code=city, bulletin=bulletin, **data),
+    ):
+        messages.success(request, "稿件已保存。")
+        return redirect(done.value)
     return render(
         request, "bulletins/article_form.html", {"form": form, "bulletin": bulletin, "article": None}
     )
@@ -440,16 +431,11 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ArticleEditForm(request.POST or None, initial=initial)
     if article.table_kind != TableKind.PROGRESS:
         del form.fields["table_as_of"]
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.article_update(actor=request.user, article=article, expected_version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "稿件已保存。")
-            return redirect(article)
+    if submit(
+        form, lambda data: services.article_update(actor=request.user, article=article, **_versioned(data))
+    ):
+        messages.success(request, "稿件已保存。")
+        return redirect(article)
     facts = record_facts(article.source_kind, article.source_id) if article.source_kind else {}
     return render(
         request,
@@ -462,7 +448,7 @@ def _article_action(
     request: HttpRequest, pk: int, permission: str, run, done: str, form_class=ActionForm, **form_kwargs
 ):
     """POST a status change: the article (404 outside reach), the permission, the version, the service; back to
-    the article."""
+    the article, with any errors as messages (a button of the article page: no form page, so not submit())."""
     article = selectors.get_article_for_user(request.user, pk)
     if request.method == "GET":
         return redirect(article)
@@ -686,18 +672,20 @@ def import_review(request: HttpRequest) -> HttpResponse:
         return redirect("bulletins:import_review")
     issue_form = IssueForm(request.POST or None, initial=issue_initial)
     formset = ImportArticleFormSet(request.POST or None, initial=initial, prefix="a")
-    if request.method == "POST" and issue_form.is_valid() and formset.is_valid():
-        sections = _corrected_sections(formset, [a for _, a in found])
-        try:
-            bulletin = services.import_issue(
-                actor=request.user, city_code=city, sections=sections, **issue_form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(issue_form, error)
-        else:
-            del request.session[IMPORT_SESSION_KEY]
-            messages.success(request, f"已导入{bulletin.number}，共{bulletin.articles.count()}篇稿件。")
-            return redirect(bulletin)
+    if done := submit(
+        issue_form,
+        lambda data: services.import_issue(
+            actor=request.user,
+            city_code=city,
+            sections=_corrected_sections(formset, [a for _, a in found]),
+            **data,
+        ),
+        formset,
+    ):
+        bulletin = done.value
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(request, f"已导入{bulletin.number}，共{bulletin.articles.count()}篇稿件。")
+        return redirect(bulletin)
     rows = list(zip(formset.forms, [a for _, a in found], strict=True))
     return render(
         request,

@@ -11,16 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import region_from_query
 from shuangbai.registry.forms import HouseholdCreateForm, PersonForm
 from shuangbai.registry.selectors import get_beneficiary_for_user, village_choices
 from shuangbai.staff.selectors import station_workers
-from shuangbai.stations.models import Station
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.stations.selectors import station_from_query
 
 from . import selectors, services
 from .forms import (
@@ -49,11 +48,6 @@ def _int_arg(request: HttpRequest, name: str) -> int | None:
     return int(value)
 
 
-def _station_arg(request: HttpRequest) -> Station | None:
-    pk = _int_arg(request, "station")
-    return get_station_for_user(request.user, pk) if pk is not None else None
-
-
 def _case_for_work(request: HttpRequest, pk: int) -> Case:
     require_page(request.user, "case.view")
     case = selectors.get_case_for_user(request.user, pk)
@@ -65,10 +59,8 @@ def _case_for_work(request: HttpRequest, pk: int) -> Case:
 @requires("case.view")
 def index(request: HttpRequest) -> HttpResponse:
     """Cases of a station (`?station=`), a region (`?region=`) or the whole scope, by status."""
-    station = _station_arg(request)
-    region = None
-    if station is None and request.GET.get("region"):
-        region = get_region_for_user(request.user, request.GET["region"])
+    station = station_from_query(request.user, request.GET)
+    region = region_from_query(request.user, request.GET) if station is None else None
     status = request.GET.get("status", "open")
     if status not in selectors.STATUS_FILTERS:
         status = "open"
@@ -103,22 +95,19 @@ def create(request: HttpRequest) -> HttpResponse:
     require_page(request.user, "case.work", person.station)
     workers = station_workers(person.station)
     form = IntakeForm(request.POST or None, workers=workers)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.case_open(
-                actor=request.user,
-                beneficiary=person,
-                opened_on=data["opened_on"],
-                source=data["source"],
-                presenting_problem=data["presenting_problem"],
-                worker=data["worker"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已为{person.name}开案。请填写评估与服务计划。")
-            return redirect(case)
+    if done := submit(
+        form,
+        lambda data: services.case_open(
+            actor=request.user,
+            beneficiary=person,
+            opened_on=data["opened_on"],
+            source=data["source"],
+            presenting_problem=data["presenting_problem"],
+            worker=data["worker"],
+        ),
+    ):
+        messages.success(request, f"已为{person.name}开案。请填写评估与服务计划。")
+        return redirect(done.value)
     return render(
         request,
         "cases/case_create.html",
@@ -131,7 +120,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def create_person(request: HttpRequest) -> HttpResponse:
     """Register a person not yet registered (a new household in a village of the station's town) and open
     their case in one go (`?station=`)."""
-    station = _station_arg(request)
+    station = station_from_query(request.user, request.GET)
     if station is None:
         raise Http404
     require_page(request.user, "case.work", station)
@@ -141,34 +130,27 @@ def create_person(request: HttpRequest) -> HttpResponse:
     household_form = HouseholdCreateForm(post, villages=villages, prefix="hh")
     person_form = PersonForm(post, prefix="p")
     intake_form = IntakeForm(post, workers=station_workers(station), prefix="c")
-    forms_valid = (
-        request.method == "POST"
-        and household_form.is_valid()
-        and person_form.is_valid()
-        and intake_form.is_valid()
-    )
-    if forms_valid:
-        household, intake = household_form.cleaned_data, intake_form.cleaned_data
+
+    def open_case(intake: dict) -> Case:
+        household = household_form.cleaned_data
         person = dict(person_form.cleaned_data)
         person["gender"] = person["gender"] or ""
-        try:
-            case = services.case_open_for_new_person(
-                actor=request.user,
-                station=station,
-                village=household["village"],
-                person=person,
-                address=household["address"],
-                phone=household["phone"],
-                opened_on=intake["opened_on"],
-                source=intake["source"],
-                presenting_problem=intake["presenting_problem"],
-                worker=intake["worker"],
-            )
-        except ValidationError as error:
-            apply_service_errors(intake_form, error, household_form, person_form)
-        else:
-            messages.success(request, f"已登记{case.beneficiary.name}并开案。")
-            return redirect(case)
+        return services.case_open_for_new_person(
+            actor=request.user,
+            station=station,
+            village=household["village"],
+            person=person,
+            address=household["address"],
+            phone=household["phone"],
+            opened_on=intake["opened_on"],
+            source=intake["source"],
+            presenting_problem=intake["presenting_problem"],
+            worker=intake["worker"],
+        )
+
+    if done := submit(intake_form, open_case, household_form, person_form):
+        messages.success(request, f"已登记{done.value.beneficiary.name}并开案。")
+        return redirect(done.value)
     return render(
         request,
         "cases/case_create_person.html",
@@ -236,17 +218,17 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     workers = station_workers(case.station)
     initial = {name: getattr(case, name) for name in services.CASE_FIELDS} | {"version": case.version}
     form = CaseEditForm(request.POST or None, initial=initial, workers=workers)
-    if request.method == "POST" and form.is_valid():
-        changes = {name: form.cleaned_data[name] for name in services.CASE_FIELDS}
-        try:
-            services.case_update(
-                actor=request.user, case=case, version=form.cleaned_data["version"], **changes
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存接案与评估。")
-            return redirect(case)
+    if submit(
+        form,
+        lambda data: services.case_update(
+            actor=request.user,
+            case=case,
+            version=data["version"],
+            **{name: data[name] for name in services.CASE_FIELDS},
+        ),
+    ):
+        messages.success(request, "已保存接案与评估。")
+        return redirect(case)
     return render(
         request,
         "cases/case_form.html",
@@ -258,19 +240,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_work(request, pk)
     form = NoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_note_add(
-                actor=request.user,
-                case=case,
-                written_on=form.cleaned_data["written_on"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存个案记录。")
-            return redirect(case)
+    if submit(
+        form,
+        lambda data: services.case_note_add(
+            actor=request.user, case=case, written_on=data["written_on"], text=data["text"]
+        ),
+    ):
+        messages.success(request, "已保存个案记录。")
+        return redirect(case)
     return render(
         request,
         "cases/case_form.html",
@@ -282,19 +259,14 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_work(request, pk)
     form = GoalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_add(
-                actor=request.user,
-                case=case,
-                text=form.cleaned_data["text"],
-                target_on=form.cleaned_data["target_on"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已添加服务目标。")
-            return redirect(case)
+    if submit(
+        form,
+        lambda data: services.goal_add(
+            actor=request.user, case=case, text=data["text"], target_on=data["target_on"]
+        ),
+    ):
+        messages.success(request, "已添加服务目标。")
+        return redirect(case)
     return render(
         request,
         "cases/case_form.html",
@@ -312,19 +284,14 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalStatusForm(
         request.POST or None, initial={"status": goal.status, "target_on": goal.target_on}, prefix=prefix
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(
-                actor=request.user,
-                goal=goal,
-                status=form.cleaned_data["status"],
-                target_on=form.cleaned_data["target_on"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已更新目标：{goal.text}。")
-            return redirect(case)
+    if submit(
+        form,
+        lambda data: services.goal_update(
+            actor=request.user, goal=goal, status=data["status"], target_on=data["target_on"]
+        ),
+    ):
+        messages.success(request, f"已更新目标：{goal.text}。")
+        return redirect(case)
     return render(
         request, "cases/case_form.html", {"case": case, "form": form, "title": f"目标：{goal.text}"}
     )
@@ -336,19 +303,14 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case_for_user(request.user, pk)
     require_page(request.user, "case.review", case.station)
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_add(
-                actor=request.user,
-                case=case,
-                reviewed_on=form.cleaned_data["reviewed_on"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存督导意见。")
-            return redirect(case)
+    if submit(
+        form,
+        lambda data: services.review_add(
+            actor=request.user, case=case, reviewed_on=data["reviewed_on"], comment=data["comment"]
+        ),
+    ):
+        messages.success(request, "已保存督导意见。")
+        return redirect(case)
     return render(
         request,
         "cases/case_form.html",
@@ -363,22 +325,19 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "该个案已结案。")
         return redirect(case)
     form = CloseForm(request.POST or None, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_close(
-                actor=request.user,
-                case=case,
-                closed_on=data["closed_on"],
-                outcome=data["outcome"],
-                reason=data["reason"],
-                version=data["version"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已结案。")
-            return redirect(case)
+    if submit(
+        form,
+        lambda data: services.case_close(
+            actor=request.user,
+            case=case,
+            closed_on=data["closed_on"],
+            outcome=data["outcome"],
+            reason=data["reason"],
+            version=data["version"],
+        ),
+    ):
+        messages.success(request, "已结案。")
+        return redirect(case)
     return render(
         request,
         "cases/case_form.html",
@@ -413,22 +372,19 @@ def exemplary(request: HttpRequest, pk: int) -> HttpResponse:
         draft = services.suggest_write_up(case)
         initial = {"nickname": draft["nickname"], "title": draft["title"], "text": draft["text"]}
     form = ExemplaryForm(request.POST or None, initial=initial | {"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_set_exemplary(
-                actor=request.user,
-                case=case,
-                nickname=data["nickname"],
-                title=data["title"],
-                text=data["text"],
-                version=data["version"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已标记为优秀案例。")
-            return redirect(case)
+    if submit(
+        form,
+        lambda data: services.case_set_exemplary(
+            actor=request.user,
+            case=case,
+            nickname=data["nickname"],
+            title=data["title"],
+            text=data["text"],
+            version=data["version"],
+        ),
+    ):
+        messages.success(request, "已标记为优秀案例。")
+        return redirect(case)
     return render(request, "cases/exemplary_form.html", {"case": case, "form": form})
 
 
@@ -436,23 +392,20 @@ def exemplary(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_work(request, pk)
     form = ReferralForm(request.POST or None, agencies=selectors.agency_choices())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral = services.referral_create(
-                actor=request.user,
-                case=case,
-                agency=data["agency"],
-                purpose=data["purpose"],
-                referred_on=data["referred_on"],
-                notes=data["notes"],
-                first_agency=data["first_agency"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已转介至{referral.agency.name}。")
-            return redirect(case)
+    if done := submit(
+        form,
+        lambda data: services.referral_create(
+            actor=request.user,
+            case=case,
+            agency=data["agency"],
+            purpose=data["purpose"],
+            referred_on=data["referred_on"],
+            notes=data["notes"],
+            first_agency=data["first_agency"],
+        ),
+    ):
+        messages.success(request, f"已转介至{done.value.agency.name}。")
+        return redirect(case)
     return render(
         request,
         "cases/case_form.html",
@@ -470,22 +423,19 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"该转介已{referral.get_status_display()}。")
         return redirect(case)
     form = StepForm(request.POST or None, agencies=selectors.agency_choices(), prefix=f"r{referral.pk}")
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_step_add(
-                actor=request.user,
-                referral=referral,
-                status=data["status"],
-                on_date=data["on_date"],
-                notes=data["notes"],
-                agency=data["agency"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已记录转介进展。")
-            return redirect(case)
+    if submit(
+        form,
+        lambda data: services.referral_step_add(
+            actor=request.user,
+            referral=referral,
+            status=data["status"],
+            on_date=data["on_date"],
+            notes=data["notes"],
+            agency=data["agency"],
+        ),
+    ):
+        messages.success(request, "已记录转介进展。")
+        return redirect(case)
     return render(
         request,
         "cases/case_form.html",
@@ -496,15 +446,16 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------- agencies
 
 
-def _region_or_error(form: AgencyForm) -> tuple[Region | None, bool]:
-    code = (form.cleaned_data.get("region") or "").strip()
+def _agency_region(data: dict) -> Region | None:
+    """The region an agency form names by code (a prefix will do), None for none; refused on the form when no
+    region has that code."""
+    code = (data.get("region") or "").strip()
     if not code:
-        return None, True
+        return None
     region = Region.objects.filter(code=code.ljust(12, "0")).first()  # the tree itself is public
     if region is None:
-        form.add_error("region", f"没有代码为“{code}”的区域。")
-        return None, False
-    return region, True
+        raise ValidationError({"region": f"没有代码为“{code}”的区域。"})
+    return region
 
 
 @require_http_methods(["GET", "POST"])
@@ -512,21 +463,14 @@ def _region_or_error(form: AgencyForm) -> tuple[Region | None, bool]:
 def agencies(request: HttpRequest) -> HttpResponse:
     """The agency catalogue: the province and city bureaus list, add and edit agencies."""
     form = AgencyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        region, ok = _region_or_error(form)
-        if ok:
-            try:
-                agency = services.agency_create(
-                    actor=request.user,
-                    name=form.cleaned_data["name"],
-                    kind=form.cleaned_data["kind"],
-                    region=region,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已新增机构：{agency.name}。")
-                return redirect("cases:agencies")
+    if done := submit(
+        form,
+        lambda data: services.agency_create(
+            actor=request.user, name=data["name"], kind=data["kind"], region=_agency_region(data)
+        ),
+    ):
+        messages.success(request, f"已新增机构：{done.value.name}。")
+        return redirect("cases:agencies")
     return render(
         request, "cases/agencies.html", {"agencies": selectors.agencies(include_inactive=True), "form": form}
     )
@@ -543,24 +487,19 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "active": agency.active,
     }
     form = AgencyEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        region, ok = _region_or_error(form)
-        if ok:
-            data = form.cleaned_data
-            try:
-                services.agency_update(
-                    actor=request.user,
-                    agency=agency,
-                    name=data["name"],
-                    kind=data["kind"],
-                    region=region,
-                    active=data["active"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已保存机构：{agency.name}。")
-                return redirect("cases:agencies")
+    if submit(
+        form,
+        lambda data: services.agency_update(
+            actor=request.user,
+            agency=agency,
+            name=data["name"],
+            kind=data["kind"],
+            region=_agency_region(data),
+            active=data["active"],
+        ),
+    ):
+        messages.success(request, f"已保存机构：{agency.name}。")
+        return redirect("cases:agencies")
     return render(
         request,
         "core/form.html",

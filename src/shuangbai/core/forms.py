@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -5,6 +9,8 @@ from django.core.exceptions import ValidationError
 
 from .audit import client_ip, login_locked
 from .models import AuditAction
+
+T = TypeVar("T")
 
 
 class DateInput(forms.DateInput):
@@ -85,14 +91,56 @@ class AuditSearchForm(forms.Form):
         return data
 
 
-def apply_service_errors(form: forms.Form, error: ValidationError, *others: forms.Form) -> None:
+@dataclass(frozen=True)
+class Submission(Generic[T]):
+    """What `submit` made of a form: true when the service ran, with what it returned as `value`; false when
+    the form was not posted, did not validate, or the service refused it (its errors are then on the form)."""
+
+    done: bool
+    value: T | None = None
+
+    def __bool__(self) -> bool:
+        return self.done
+
+
+def submit(
+    form: forms.Form, run: Callable[[dict[str, Any]], T], *others: forms.Form | forms.BaseFormSet
+) -> Submission[T]:
+    """Run a posted form through its service: `run` gets the form's cleaned data and calls the service.
+
+    Every page that writes through a service does the same steps: check the form (and any `others` posted with
+    it, which must be valid too), call the service, and when the service refuses with a ValidationError put
+    each of its messages back on the form that has the field it names, so the page shows them where the user
+    typed. Written once here, every page maps a service's errors the same way:
+
+        if done := submit(form, lambda data: services.thing_create(actor=request.user, **data)):
+            messages.success(request, "...")
+            return redirect(done.value)
+
+    An unbound form (a GET, an empty POST) is not submitted. Every form is validated, so each shows its own
+    errors; a formset among `others` must be valid too, but takes no service error (it has no fields of its
+    own). Any other exception of the service goes up as before."""
+    valid = [f.is_valid() for f in (form, *others)]  # every one, not only up to the first invalid
+    if not all(valid):
+        return Submission(False)
+    try:
+        value = run(form.cleaned_data)
+    except ValidationError as error:
+        _apply_service_errors(form, error, *others)
+        return Submission(False)
+    return Submission(True, value)
+
+
+def _apply_service_errors(
+    form: forms.Form, error: ValidationError, *others: forms.Form | forms.BaseFormSet
+) -> None:
     """Put a service's ValidationError on the form that has the field it names (`form`, or one of `others`
     where a page posts several); errors of no field, or of a field no form has, go on `form` as a whole."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
-        target = next((f for f in (form, *others) if field in f.fields), None)
+        target = next((f for f in (form, *others) if field in getattr(f, "fields", ())), None)
         if target is None:
             form.add_error(None, errors)
         else:

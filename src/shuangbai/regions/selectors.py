@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -14,6 +15,13 @@ from .pages import ChildCount, child_counts
 
 def get_region_for_user(user: User, code: str) -> Region:
     return get_visible_or_404(Region.objects.select_related("parent"), user, code=code)
+
+
+def region_from_query(user: User, query: Mapping[str, str]) -> Region | None:
+    """The region a page's `?region=<code>` names: None when absent or blank; a 404 when no region has that code
+    or it lies outside the user's scope (the same 404 for both)."""
+    code = query.get("region", "").strip()
+    return get_region_for_user(user, code) if code else None
 
 
 def breadcrumbs(user: User, region: Region, *, include_self: bool = True) -> list[tuple[Region, bool]]:

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import VersionedForm, submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_page, requires
 from shuangbai.core.spreadsheets import xlsx_response
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import get_region_for_user, region_from_query
 
 from . import ledger, services
 from .exports import export_beneficiaries
@@ -58,7 +58,7 @@ from .timeline import timeline
 def _filters(request: HttpRequest) -> tuple[FilterForm, BeneficiaryFilter]:
     form = FilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    region = get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+    region = region_from_query(request.user, request.GET)
     status = data.get("status") or Status.ACTIVE
     q = (data.get("q") or "").strip()
     if looks_like_full_id(q):
@@ -118,6 +118,8 @@ def export(request: HttpRequest) -> HttpResponse:
 def lookup(request: HttpRequest) -> HttpResponse:
     """Exact look-up by a full ID number, posted so that the number never appears in a URL."""
     form = IdLookupForm(request.POST or None)
+    # Not submit(): a look-up, not a service, and what it refuses is always about the number, so its error goes
+    # on the number's field, also when it names none.
     if request.method == "POST" and form.is_valid():
         try:
             person = beneficiary_by_id_number(request.user, form.cleaned_data["id_number"])
@@ -192,9 +194,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if person.has_id:
         form.fields["id_number"].help_text = f"当前：{person.id_masked}。留空表示不修改；填写则替换为新号码。"
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
+
+    def save(data: dict):
+        data = dict(data)
         new_number = data.pop("id_number").strip()
         identity_changes = {"gender": data.pop("gender") or None, "birth_date": data.pop("birth_date")}
         no_id_reason = data.pop("no_id_reason")
@@ -204,20 +206,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             identity_changes["no_id_reason"] = no_id_reason
         if person.has_id and not new_number:
             identity_changes = {}  # gender and birth date follow the number on file
-        try:
-            services.beneficiary_update(
-                actor=request.user,
-                beneficiary=person,
-                version=version,
-                categories=data.pop("categories"),
-                **identity_changes,
-                **data,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(person)
+        return services.beneficiary_update(actor=request.user, beneficiary=person, **identity_changes, **data)
+
+    if submit(form, save):
+        messages.success(request, "已保存。")
+        return redirect(person)
     return render(request, "core/form.html", {"form": form, "title": f"编辑：{person.name}", "back": person})
 
 
@@ -229,22 +222,19 @@ def exit_register(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExitForm(
         request.POST or None, initial={"version": person.version, "on_date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.beneficiary_exit(
-                actor=request.user,
-                beneficiary=person,
-                version=data["version"],
-                reason=data["reason"],
-                on_date=data["on_date"],
-                note=data["note"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"{person.name}已退出，记录保留。")
-            return redirect(person)
+    if submit(
+        form,
+        lambda data: services.beneficiary_exit(
+            actor=request.user,
+            beneficiary=person,
+            version=data["version"],
+            reason=data["reason"],
+            on_date=data["on_date"],
+            note=data["note"],
+        ),
+    ):
+        messages.success(request, f"{person.name}已退出，记录保留。")
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -263,19 +253,15 @@ def exit_register(request: HttpRequest, pk: int) -> HttpResponse:
 def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_beneficiary_for_user(request.user, pk)
     require_page(request.user, "beneficiary.edit", person)
-    from shuangbai.core.forms import VersionedForm
-
     form = VersionedForm(request.POST or None, initial={"version": person.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.beneficiary_reinstate(
-                actor=request.user, beneficiary=person, version=form.cleaned_data["version"]
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"{person.name}已恢复在册。")
-            return redirect(person)
+    if submit(
+        form,
+        lambda data: services.beneficiary_reinstate(
+            actor=request.user, beneficiary=person, version=data["version"]
+        ),
+    ):
+        messages.success(request, f"{person.name}已恢复在册。")
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -290,24 +276,22 @@ def household_create(request: HttpRequest) -> HttpResponse:
     post = request.POST or None
     household_form = HouseholdCreateForm(post, villages=villages, prefix="hh")
     person_form = PersonForm(post, prefix="p")
-    if request.method == "POST" and household_form.is_valid() and person_form.is_valid():
-        data = household_form.cleaned_data
-        try:
-            household = services.household_register(
-                actor=request.user,
-                village=data["village"],
-                address=data["address"],
-                phone=data["phone"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                notes=data["notes"],
-                head=_person_data(person_form),
-            )
-        except ValidationError as error:
-            apply_service_errors(household_form, error, person_form)
-        else:
-            messages.success(request, "已登记新户及户主。可继续添加家庭成员。")
-            return redirect(household)
+    if done := submit(
+        household_form,
+        lambda data: services.household_register(
+            actor=request.user,
+            village=data["village"],
+            address=data["address"],
+            phone=data["phone"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            notes=data["notes"],
+            head=_person_data(person_form),
+        ),
+        person_form,
+    ):
+        messages.success(request, "已登记新户及户主。可继续添加家庭成员。")
+        return redirect(done.value)
     return render(
         request,
         "registry/household_form.html",
@@ -343,16 +327,9 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_page(request.user, "beneficiary.edit", household)
     initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
     form = HouseholdEditForm(request.POST or None, initial=initial | {"version": household.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.household_update(actor=request.user, household=household, version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(household)
+    if submit(form, lambda data: services.household_update(actor=request.user, household=household, **data)):
+        messages.success(request, "已保存。")
+        return redirect(household)
     return render(request, "core/form.html", {"form": form, "title": "编辑户信息", "back": household})
 
 
@@ -362,16 +339,14 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_for_user(request.user, pk)
     require_page(request.user, "beneficiary.edit", household)
     form = MemberForm(request.POST or None, initial={"relation": Relation.SPOUSE, "follow_up_level": 3})
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.beneficiary_register(
-                actor=request.user, household=household, **_person_data(form)
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已添加家庭成员：{person.name}。")
-            return redirect(household)
+    if done := submit(
+        form,
+        lambda data: services.beneficiary_register(
+            actor=request.user, household=household, **_person_data(form)
+        ),
+    ):
+        messages.success(request, f"已添加家庭成员：{done.value.name}。")
+        return redirect(household)
     return render(request, "core/form.html", {"form": form, "title": "添加家庭成员", "back": household})
 
 
@@ -419,22 +394,19 @@ def categories(request: HttpRequest) -> HttpResponse:
 @requires("catalogue.manage")
 def category_create(request: HttpRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.category_create(
-                actor=request.user,
-                code=data["code"],
-                name=data["name"],
-                umbrella=data["umbrella"],
-                sort_order=data["sort_order"],
-                health_watch=data["health_watch"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已新增类别：{data['name']}。")
-            return redirect("registry:categories")
+    if submit(
+        form,
+        lambda data: services.category_create(
+            actor=request.user,
+            code=data["code"],
+            name=data["name"],
+            umbrella=data["umbrella"],
+            sort_order=data["sort_order"],
+            health_watch=data["health_watch"],
+        ),
+    ):
+        messages.success(request, f"已新增类别：{form.cleaned_data['name']}。")
+        return redirect("registry:categories")
     return render(
         request, "core/form.html", {"form": form, "title": "新增类别", "back_url": "registry:categories"}
     )
@@ -452,16 +424,9 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "health_watch": category.health_watch,
     }
     form = CategoryEditForm(request.POST or None, initial=initial | {"version": category.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.category_update(actor=request.user, category=category, version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect("registry:categories")
+    if submit(form, lambda data: services.category_update(actor=request.user, category=category, **data)):
+        messages.success(request, "已保存。")
+        return redirect("registry:categories")
     return render(
         request,
         "core/form.html",
@@ -541,7 +506,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def stats(request: HttpRequest) -> HttpResponse:
     """Counts only, no personal data: open to every role, the read-only viewer included."""
-    region = get_region_for_user(request.user, request.GET["region"]) if request.GET.get("region") else None
+    region = region_from_query(request.user, request.GET)
     return render(
         request,
         "registry/stats.html",

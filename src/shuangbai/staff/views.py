@@ -8,12 +8,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
 from shuangbai.core.dates import day_label
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.regions.models import Region
-from shuangbai.regions.selectors import get_region_for_user
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.regions.selectors import get_region_for_user, region_from_query
+from shuangbai.stations.selectors import station_from_query
 
 from . import services
 from .forms import (
@@ -81,9 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if kind not in Kind.values:
         kind = ""
     q = request.GET.get("q", "").strip()[:50]
-    station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_station_for_user(request.user, int(request.GET["station"]))
+    station = station_from_query(request.user, request.GET)
     staff = staff_list(
         request.user, station_id=station.pk if station else None, status=status, kind=kind, q=q
     )
@@ -136,23 +134,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("staff.view")
 def create(request: HttpRequest) -> HttpResponse:
-    station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_station_for_user(request.user, int(request.GET["station"]))
+    station = station_from_query(request.user, request.GET)
     require_page(request.user, "staff.manage", station)
     form = StaffCreateForm(
         request.POST or None,
         initial={"station": station, "position": "worker", "qualification": "none"},
         **placement_choices(request.user, station),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.staff_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记社工：{person.name}。")
-            return redirect(person)
+    if done := submit(form, lambda data: services.staff_create(actor=request.user, **data)):
+        messages.success(request, f"已登记社工：{done.value.name}。")
+        return redirect(done.value)
     return render(request, "core/form.html", {"form": form, "title": "登记社工", "back_url": "staff:index"})
 
 
@@ -163,16 +154,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_page(request.user, "staff.manage", person)
     initial = {name: getattr(person, name) for name in PersonForm.base_fields} | {"version": person.version}
     form = StaffEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.staff_update(actor=request.user, staff=person, version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(person)
+    if submit(form, lambda data: services.staff_update(actor=request.user, staff=person, **data)):
+        messages.success(request, "已保存。")
+        return redirect(person)
     return render(request, "core/form.html", {"form": form, "title": f"编辑：{person.name}", "back": person})
 
 
@@ -186,23 +170,20 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"version": person.version, "station": person.station_id, "position": person.position},
         **placement_choices(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.staff_move(
-                actor=request.user,
-                staff=person,
-                version=data["version"],
-                station=data["station"],
-                point=data["point"],
-                position=data["position"],
-                on_date=data["on_date"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"{person.name}已调动，原岗位记录已保留。")
-            return redirect(person)
+    if submit(
+        form,
+        lambda data: services.staff_move(
+            actor=request.user,
+            staff=person,
+            version=data["version"],
+            station=data["station"],
+            point=data["point"],
+            position=data["position"],
+            on_date=data["on_date"],
+        ),
+    ):
+        messages.success(request, f"{person.name}已调动，原岗位记录已保留。")
+        return redirect(person)
     return render(request, "core/form.html", {"form": form, "title": f"调动：{person.name}", "back": person})
 
 
@@ -212,21 +193,18 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_staff_for_user(request.user, pk)
     require_page(request.user, "staff.manage", person)
     form = StaffLeaveForm(request.POST or None, initial={"version": person.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.staff_leave(
-                actor=request.user,
-                staff=person,
-                version=data["version"],
-                on_date=data["on_date"],
-                reason=data["reason"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已办理{person.name}离职。")
-            return redirect(person)
+    if submit(
+        form,
+        lambda data: services.staff_leave(
+            actor=request.user,
+            staff=person,
+            version=data["version"],
+            on_date=data["on_date"],
+            reason=data["reason"],
+        ),
+    ):
+        messages.success(request, f"已办理{person.name}离职。")
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -246,19 +224,20 @@ def create_supervisor(request: HttpRequest) -> HttpResponse:
     form = SupervisorCreateForm(
         request.POST or None, **supervisor_choices(request.user), initial={"qualification": "social_worker"}
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def register(data: dict):
+        data = dict(data)
         chosen = data.pop("stations")
-        try:
-            person = services.staff_create(actor=request.user, kind=Kind.SUPERVISOR, **data)
-            services.supervisor_assign(
-                actor=request.user, supervisor=person, stations=list(chosen), on_date=person.hired_on
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记督导：{person.name}，督导{len(chosen)}个社工站。")
-            return redirect(person)
+        person = services.staff_create(actor=request.user, kind=Kind.SUPERVISOR, **data)
+        services.supervisor_assign(
+            actor=request.user, supervisor=person, stations=list(chosen), on_date=person.hired_on
+        )
+        return person
+
+    if done := submit(form, register):
+        person, chosen = done.value, form.cleaned_data["stations"]
+        messages.success(request, f"已登记督导：{person.name}，督导{len(chosen)}个社工站。")
+        return redirect(person)
     return render(request, "core/form.html", {"form": form, "title": "登记督导", "back_url": "staff:index"})
 
 
@@ -276,16 +255,14 @@ def _cover_manager_staff(request: HttpRequest, pk: int):
 def cover_start(request: HttpRequest, pk: int) -> HttpResponse:
     person = _cover_manager_staff(request, pk)
     form = CoverStartForm(request.POST or None, points=cover_point_choices(request.user, person))
-    if request.method == "POST" and form.is_valid():
-        try:
-            assignment = services.staff_cover_start(actor=request.user, staff=person, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{person.name}自{day_label(assignment.started_on)}兼任{assignment.point.name}。"
-            )
-            return redirect(person)
+    if done := submit(
+        form, lambda data: services.staff_cover_start(actor=request.user, staff=person, **data)
+    ):
+        assignment = done.value
+        messages.success(
+            request, f"{person.name}自{day_label(assignment.started_on)}兼任{assignment.point.name}。"
+        )
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -297,21 +274,18 @@ def cover_start(request: HttpRequest, pk: int) -> HttpResponse:
 def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
     person = _cover_manager_staff(request, pk)
     form = CoverEndForm(request.POST or None, covers=staff_covers(person).visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            assignment = services.staff_cover_end(
-                actor=request.user,
-                assignment=form.cleaned_data["assignment"],
-                ended_on=form.cleaned_data["ended_on"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{person.name}兼任{assignment.point.name}已于{day_label(assignment.ended_on)}结束。",
-            )
-            return redirect(person)
+    if done := submit(
+        form,
+        lambda data: services.staff_cover_end(
+            actor=request.user, assignment=data["assignment"], ended_on=data["ended_on"]
+        ),
+    ):
+        assignment = done.value
+        messages.success(
+            request,
+            f"{person.name}兼任{assignment.point.name}已于{day_label(assignment.ended_on)}结束。",
+        )
+        return redirect(person)
     return render(
         request,
         "core/form.html",
@@ -325,11 +299,8 @@ def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @requires("training.view")
 def training_index(request: HttpRequest) -> HttpResponse:
-    region = station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_station_for_user(request.user, int(request.GET["station"]))
-    elif request.GET.get("region"):
-        region = get_region_for_user(request.user, request.GET["region"])
+    station = station_from_query(request.user, request.GET)
+    region = region_from_query(request.user, request.GET) if station is None else None
     kind = request.GET.get("kind", "")
     if kind not in TrainingKind.values:
         kind = ""
@@ -374,9 +345,7 @@ def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("training.view")
 def training_create(request: HttpRequest) -> HttpResponse:
-    station = None
-    if request.GET.get("station", "").isdigit():
-        station = get_station_for_user(request.user, int(request.GET["station"]))
+    station = station_from_query(request.user, request.GET)
     require_page(request.user, "training.record", station)
     organisers = organiser_choices(request.user)
     if station is not None:
@@ -393,14 +362,11 @@ def training_create(request: HttpRequest) -> HttpResponse:
         organisers=organisers,
         attendee_groups=attendee_choices(request.user, station=station),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            training = services.training_record(actor=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记培训：{training.topic}。")
-            return redirect(training)
+    if done := submit(
+        form, lambda data: services.training_record(actor=request.user, **form.service_kwargs())
+    ):
+        messages.success(request, f"已登记培训：{done.value.topic}。")
+        return redirect(done.value)
     return render(
         request, "core/form.html", {"form": form, "title": "登记培训", "back_url": "staff:trainings"}
     )
@@ -428,16 +394,12 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
         organisers=organiser_choices(request.user, include=current_unit),
         attendee_groups=attendee_choices(request.user, station=training.station, include=current_attendees),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.service_kwargs()
-        version = data.pop("version")
-        try:
-            services.training_update(actor=request.user, training=training, version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(training)
+    if submit(
+        form,
+        lambda data: services.training_update(actor=request.user, training=training, **form.service_kwargs()),
+    ):
+        messages.success(request, "已保存。")
+        return redirect(training)
     return render(
         request, "core/form.html", {"form": form, "title": f"编辑培训：{training.topic}", "back": training}
     )
@@ -531,16 +493,14 @@ def recruitment_create(request: HttpRequest) -> HttpResponse:
         city=city,
         initial={"year": this_year(), "kind": Kind.WORKER},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_ = services.recruitment_round_create(
-                actor=request.user, city=city, positions=form.positions(), **form.round_fields()
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记招聘：{round_.title}。")
-            return redirect(round_)
+    if done := submit(
+        form,
+        lambda data: services.recruitment_round_create(
+            actor=request.user, city=city, positions=form.positions(), **form.round_fields()
+        ),
+    ):
+        messages.success(request, f"已登记招聘：{done.value.title}。")
+        return redirect(done.value)
     return render(
         request,
         "core/form.html",
@@ -558,20 +518,15 @@ def recruitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoundEditForm(
         request.POST or None, initial=initial, regions=position_regions(round_.city), city=round_.city
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.round_fields()
-        version = data.pop("version")
-        try:
-            with transaction.atomic():
-                services.recruitment_round_update(actor=request.user, round_=round_, version=version, **data)
-                services.recruitment_positions_set(
-                    actor=request.user, round_=round_, positions=form.positions()
-                )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(round_)
+
+    @transaction.atomic
+    def save(data: dict) -> None:
+        services.recruitment_round_update(actor=request.user, round_=round_, **form.round_fields())
+        services.recruitment_positions_set(actor=request.user, round_=round_, positions=form.positions())
+
+    if submit(form, save):
+        messages.success(request, "已保存。")
+        return redirect(round_)
     return render(
         request, "core/form.html", {"form": form, "title": f"编辑招聘：{round_.title}", "back": round_}
     )
@@ -582,6 +537,8 @@ def recruitment_import(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round_to_manage(request, pk)
     form = ApplicantImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
+    # Not submit(): what the service refuses is a list of the file's row errors, shown beside the column guide,
+    # not put on the form.
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -614,14 +571,9 @@ def applicant_create(request: HttpRequest, pk: int) -> HttpResponse:
         counties=Region.objects.filter(pk__in=round_.positions.values("county_id")).order_by("code"),
         city_code=round_.region_code,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            applicant = services.applicant_add(actor=request.user, round_=round_, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记报名人员：{applicant.name}。")
-            return redirect(round_)
+    if done := submit(form, lambda data: services.applicant_add(actor=request.user, round_=round_, **data)):
+        messages.success(request, f"已登记报名人员：{done.value.name}。")
+        return redirect(round_)
     return render(
         request, "core/form.html", {"form": form, "title": f"登记报名人员：{round_.title}", "back": round_}
     )
@@ -635,16 +587,11 @@ def applicant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_page(request.user, "recruitment.manage", round_.city)
     initial = {name: getattr(applicant, name) for name in services.APPLICANT_FIELDS}
     form = ApplicantEditForm(request.POST or None, initial=initial | {"version": applicant.version})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.applicant_scores_record(actor=request.user, applicant=applicant, version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(round_)
+    if submit(
+        form, lambda data: services.applicant_scores_record(actor=request.user, applicant=applicant, **data)
+    ):
+        messages.success(request, "已保存。")
+        return redirect(round_)
     return render(
         request, "core/form.html", {"form": form, "title": f"成绩与状态：{applicant.name}", "back": round_}
     )
@@ -666,17 +613,13 @@ def applicant_hire(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"position": "worker", "qualification": "none"},
         **({} if supervisor else hire_station_choices(request.user, applicant)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff = services.applicant_hire(actor=request.user, applicant=applicant, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            where = (
-                staff.station.name if staff.station_id else f"{region_label(applicant.county, round_)}督导"
-            )
-            messages.success(request, f"已录用{staff.name}（{where}），已建立人员档案。")
-            return redirect(staff)
+    if done := submit(
+        form, lambda data: services.applicant_hire(actor=request.user, applicant=applicant, **data)
+    ):
+        staff = done.value
+        where = staff.station.name if staff.station_id else f"{region_label(applicant.county, round_)}督导"
+        messages.success(request, f"已录用{staff.name}（{where}），已建立人员档案。")
+        return redirect(staff)
     label = region_label(applicant.county, round_)
     return render(
         request,

@@ -13,24 +13,19 @@ from django.views.decorators.http import require_GET
 from shuangbai.core.periods import checked_period, dates_period, parse_day
 from shuangbai.core.spreadsheets import xlsx_response
 from shuangbai.regions.models import Region
-from shuangbai.regions.selectors import breadcrumbs, default_region, get_region_for_user, top_regions_for_user
+from shuangbai.regions.selectors import breadcrumbs, default_region, region_from_query, top_regions_for_user
 
 from .exports import figures_workbook
 from .figures import station_figures
-from .selectors import get_station_for_user
+from .selectors import station_from_query
 
 
 def _region(request: HttpRequest) -> Region | None:
     """`?station=<pk>` (its town) or `?region=<code>`, 404 outside the scope; else the user's one top region."""
-    if request.GET.get("station", "").strip():
-        value = request.GET["station"].strip()
-        if not value.isdigit():
-            raise Http404
-        return get_station_for_user(request.user, int(value)).town
-    code = request.GET.get("region", "").strip()
-    if code:
-        return get_region_for_user(request.user, code)
-    return default_region(request.user)
+    station = station_from_query(request.user, request.GET)
+    if station is not None:
+        return station.town
+    return region_from_query(request.user, request.GET) or default_region(request.user)
 
 
 def _period(request: HttpRequest) -> tuple[date, date, str]:

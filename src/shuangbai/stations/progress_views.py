@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.spreadsheets import xlsx_response
 from shuangbai.regions.models import Level, Region
-from shuangbai.regions.selectors import get_region_for_user
+from shuangbai.regions.selectors import get_region_for_user, region_from_query
 
 from . import services
 from .exports import progress_workbook
@@ -39,18 +39,15 @@ TABLE_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
 
 def _table_region(request: HttpRequest) -> Region | None:
     """The city or county asked for (404 outside the scope); the user's own city or county by default."""
-    code = request.GET.get("region", "").strip()
-    if not code:
+    region = region_from_query(request.user, request.GET)
+    if region is None:
         home = request.user.scope_region
         if home is not None and home.level in TABLE_LEVELS:
-            code = home.code
+            region = get_region_for_user(request.user, home.code)
         elif progress_cities(request.user):
             return None  # everything in scope (a superuser): pick a city
         else:
             raise Http404  # station roles and supervisors have no city or county table
-    if not code.isdigit():
-        raise Http404
-    region = get_region_for_user(request.user, code)
     if region.level not in TABLE_LEVELS:
         raise Http404
     return region
@@ -119,8 +116,8 @@ def progress_export(request: HttpRequest) -> HttpResponse:
 @requires("progress.view")
 def progress_sites(request: HttpRequest) -> HttpResponse:
     """The sites behind a county's (or a city's) cells on the day: what each has, what it lacks, its staff."""
-    county = get_region_for_user(request.user, request.GET.get("region", ""))
-    if county.level not in (Level.CITY, Level.COUNTY):
+    county = region_from_query(request.user, request.GET)
+    if county is None or county.level not in (Level.CITY, Level.COUNTY):
         raise Http404
     form, as_of, _ = _as_of(request)
     kind = request.GET.get("kind", "")
@@ -148,20 +145,18 @@ def _equipment(request: HttpRequest, station: Station, point: Point | None) -> H
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.equipment_record(
-                    actor=request.user,
-                    station=station,
-                    point=point,
-                    items=form.cleaned_data["items"],
-                    effective_on=form.cleaned_data["effective_on"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已更新{site.name}的设备设施清单。")
-                return redirect(request.path)
+        if submit(
+            form,
+            lambda data: services.equipment_record(
+                actor=request.user,
+                station=station,
+                point=point,
+                items=data["items"],
+                effective_on=data["effective_on"],
+            ),
+        ):
+            messages.success(request, f"已更新{site.name}的设备设施清单。")
+            return redirect(request.path)
     labels = dict(EquipmentItem.choices)
     return render(
         request,
@@ -202,14 +197,11 @@ def progress_report(request: HttpRequest, code: str) -> HttpResponse:
     form = ProgressReportForm(request.POST or None, initial=_report_initial(current))
     if request.method == "POST":
         require_page(request.user, "progress.report", region)
-        if form.is_valid():
-            try:
-                services.progress_report_record(actor=request.user, region=region, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已记录{region.name}的建设推进情况。")
-                return redirect(f"{reverse('stations:progress')}?region={_table_code(request.user, region)}")
+        if submit(
+            form, lambda data: services.progress_report_record(actor=request.user, region=region, **data)
+        ):
+            messages.success(request, f"已记录{region.name}的建设推进情况。")
+            return redirect(f"{reverse('stations:progress')}?region={_table_code(request.user, region)}")
     history = progress_report_history(request.user, region)
     return render(
         request,

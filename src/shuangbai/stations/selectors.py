@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from shuangbai.core.models import User
 from shuangbai.core.scoping import code_range, get_visible_or_404
@@ -27,6 +30,17 @@ def station_list(
 
 def get_station_for_user(user: User, pk: int) -> Station:
     return get_visible_or_404(Station.objects.select_related("town"), user, pk=pk)
+
+
+def station_from_query(user: User, query: Mapping[str, str]) -> Station | None:
+    """The station a page's `?station=<pk>` names: None when absent or blank; a 404 when it is no whole number
+    or names a station the user may not see (the same 404 as a station that does not exist)."""
+    value = query.get("station", "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise Http404
+    return get_station_for_user(user, int(value))
 
 
 def get_point_for_user(user: User, pk: int) -> Point:

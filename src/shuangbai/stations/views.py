@@ -1,16 +1,15 @@
 from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.forms import RetireForm, apply_service_errors
+from shuangbai.core.forms import RetireForm, submit
 from shuangbai.core.permissions import has_perm, require_page
 from shuangbai.regions.models import Level
-from shuangbai.regions.selectors import breadcrumbs, get_region_for_user
+from shuangbai.regions.selectors import breadcrumbs, get_region_for_user, region_from_query
 
 from . import services
 from .forms import PointEditForm, PointForm, StationEditForm, StationForm
@@ -33,9 +32,7 @@ def _site_initial(site) -> dict:
 
 @require_GET
 def station_index(request: HttpRequest) -> HttpResponse:
-    region = None
-    if request.GET.get("region"):
-        region = get_region_for_user(request.user, request.GET["region"])
+    region = region_from_query(request.user, request.GET)
     status = request.GET.get("status", "")
     if status not in SiteStatus.values:
         status = ""
@@ -85,14 +82,9 @@ def station_create(request: HttpRequest, code: str) -> HttpResponse:
     form = StationForm(
         request.POST or None, initial={"name": f"{town.name}社工站", "status": SiteStatus.PLANNED}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            station = services.station_create(actor=request.user, town=town, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已新建{station.name}。")
-            return redirect(station)
+    if done := submit(form, lambda data: services.station_create(actor=request.user, town=town, **data)):
+        messages.success(request, f"已新建{done.value.name}。")
+        return redirect(done.value)
     return render(
         request, "core/form.html", {"form": form, "title": f"新建社工站：{town.name}", "back": town}
     )
@@ -103,16 +95,9 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_station_for_user(request.user, pk)
     require_page(request.user, "station.manage", station)
     form = StationEditForm(request.POST or None, initial=_site_initial(station))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.station_update(actor=request.user, station=station, version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(station)
+    if submit(form, lambda data: services.station_update(actor=request.user, station=station, **data)):
+        messages.success(request, "已保存。")
+        return redirect(station)
     return render(
         request, "core/form.html", {"form": form, "title": f"编辑：{station.name}", "back": station}
     )
@@ -121,19 +106,14 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _retire(request: HttpRequest, site, retire, *, title: str, done) -> HttpResponse:
     """The retire form of a station or a point: a date and a reason, then the service."""
     form = RetireForm(request.POST or None, initial={"version": site.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            retire(
-                actor=request.user,
-                version=form.cleaned_data["version"],
-                on_date=form.cleaned_data["on_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已{title}。")
-            return redirect(done)
+    if submit(
+        form,
+        lambda data: retire(
+            actor=request.user, version=data["version"], on_date=data["on_date"], reason=data["reason"]
+        ),
+    ):
+        messages.success(request, f"已{title}。")
+        return redirect(done)
     return render(
         request,
         "core/form.html",
@@ -156,14 +136,9 @@ def point_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = PointForm(
         request.POST or None, villages=villages_for_station(station), initial={"status": "planned"}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            point = services.point_create(actor=request.user, station=station, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已新增社工点：{point.name}。")
-            return redirect(station)
+    if done := submit(form, lambda data: services.point_create(actor=request.user, station=station, **data)):
+        messages.success(request, f"已新增社工点：{done.value.name}。")
+        return redirect(station)
     return render(
         request, "core/form.html", {"form": form, "title": f"新增社工点：{station.name}", "back": station}
     )
@@ -195,16 +170,9 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
         villages=villages_for_station(point.station),
         initial=_site_initial(point) | {"village": point.village_id, "population": point.population},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.point_update(actor=request.user, point=point, version=version, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已保存。")
-            return redirect(point)
+    if submit(form, lambda data: services.point_update(actor=request.user, point=point, **data)):
+        messages.success(request, "已保存。")
+        return redirect(point)
     return render(request, "core/form.html", {"form": form, "title": f"编辑：{point.name}", "back": point})
 
 

@@ -4,43 +4,30 @@ for personal data; a record outside the user's scope is a 404 too, before any ro
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.permissions import has_perm, require_page, requires
-from shuangbai.regions.selectors import get_region_for_user
-from shuangbai.stations.models import Station
-from shuangbai.stations.selectors import get_station_for_user
+from shuangbai.regions.selectors import region_from_query
+from shuangbai.stations.selectors import station_from_query
 
 from . import selectors, services
 from .forms import CheckItemForm, DoneForm, InspectionForm
 from .models import CheckItem
 
 
-def _station_arg(request: HttpRequest) -> Station | None:
-    if not request.GET.get("station"):
-        return None
-    try:
-        return get_station_for_user(request.user, int(request.GET["station"]))
-    except ValueError:
-        raise Http404 from None
-
-
 @require_GET
 @requires("inspection.view")
 def index(request: HttpRequest) -> HttpResponse:
     """Inspections of a station (`?station=`), a region (`?region=`) or the whole scope, newest first."""
-    station = _station_arg(request)
-    region = None
-    if station is None and request.GET.get("region"):
-        region = get_region_for_user(request.user, request.GET["region"])
+    station = station_from_query(request.user, request.GET)
+    region = region_from_query(request.user, request.GET) if station is None else None
     inspections = selectors.inspection_list(request.user, station=station, region=region)
     page = Paginator(inspections, 50).get_page(request.GET.get("page"))
     return render(
@@ -57,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("inspection.view")
 def create(request: HttpRequest) -> HttpResponse:
-    station = _station_arg(request)
+    station = station_from_query(request.user, request.GET)
     if station is None:
         messages.info(request, "请先选择一个社工站，再记录督导检查。")
         return redirect("stations:index")
@@ -65,26 +52,24 @@ def create(request: HttpRequest) -> HttpResponse:
     kwargs = {"items": selectors.check_items(), "leads": selectors.lead_choices(station)}
     if request.method == "POST":
         form = InspectionForm(request.POST, **kwargs)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                inspection = services.inspection_record(
-                    actor=request.user,
-                    station=station,
-                    kind=data["kind"],
-                    visited_on=data["visited_on"],
-                    team=data["team"],
-                    methods=data["methods"],
-                    findings=data["findings"],
-                    scores=form.score_rows(),
-                    recommendations=form.recommendation_values(),
-                    lead=data["lead"],
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"已保存{station.name}的{inspection.get_kind_display()}记录。")
-                return redirect(inspection)
+        if done := submit(
+            form,
+            lambda data: services.inspection_record(
+                actor=request.user,
+                station=station,
+                kind=data["kind"],
+                visited_on=data["visited_on"],
+                team=data["team"],
+                methods=data["methods"],
+                findings=data["findings"],
+                scores=form.score_rows(),
+                recommendations=form.recommendation_values(),
+                lead=data["lead"],
+            ),
+        ):
+            inspection = done.value
+            messages.success(request, f"已保存{station.name}的{inspection.get_kind_display()}记录。")
+            return redirect(inspection)
     else:
         initial = {"visited_on": timezone.localdate(), "kind": "inspection", "methods": ["site"]}
         if request.user.staff_id and kwargs["leads"].filter(pk=request.user.staff_id).exists():
@@ -131,19 +116,14 @@ def recommendation_done(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "该意见建议已标记完成。")
         return redirect(after)
     form = DoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_done(
-                actor=request.user,
-                recommendation=recommendation,
-                done_on=form.cleaned_data["done_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "已标记完成。")
-            return redirect(after)
+    if submit(
+        form,
+        lambda data: services.recommendation_done(
+            actor=request.user, recommendation=recommendation, done_on=data["done_on"], note=data["note"]
+        ),
+    ):
+        messages.success(request, "已标记完成。")
+        return redirect(after)
     return render(
         request,
         "supervision/recommendation_done.html",
@@ -156,18 +136,14 @@ def recommendation_done(request: HttpRequest, pk: int) -> HttpResponse:
 def items(request: HttpRequest) -> HttpResponse:
     """The check-item catalogue: the province and city bureaus list, add and deactivate items."""
     form = CheckItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.check_item_create(
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                sort_order=form.cleaned_data["sort_order"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"已新增检查项目：{item.name}。")
-            return redirect("supervision:items")
+    if done := submit(
+        form,
+        lambda data: services.check_item_create(
+            actor=request.user, name=data["name"], sort_order=data["sort_order"]
+        ),
+    ):
+        messages.success(request, f"已新增检查项目：{done.value.name}。")
+        return redirect("supervision:items")
     return render(
         request,
         "supervision/items.html",

@@ -35,7 +35,7 @@ from shuangbai.core.permissions import require, requires
 from shuangbai.core.scoping import scope_of
 from shuangbai.core.spreadsheets import export_sheet, finish_export, safe_cell, xlsx_response
 from shuangbai.regions.models import Level, Region
-from shuangbai.regions.selectors import breadcrumbs, default_region, get_region_for_user, top_regions_for_user
+from shuangbai.regions.selectors import breadcrumbs, default_region, region_from_query, top_regions_for_user
 from shuangbai.registry.models import FOLLOW_UP_LEVELS, NoIdReason, Umbrella
 from shuangbai.stations.models import Point
 
@@ -79,8 +79,7 @@ class Node:
 def _node(request: HttpRequest) -> Node | None:
     """The `region` (and `point`) parameters, 404 outside the user's scope; without `region`, the user's one
     top region (None when they have several: the page asks which)."""
-    code = request.GET.get("region", "").strip()
-    region = get_region_for_user(request.user, code) if code else default_region(request.user)
+    region = region_from_query(request.user, request.GET) or default_region(request.user)
     if region is None:
         return None
     value = request.GET.get("point", "").strip()
@@ -413,8 +412,7 @@ def missed_export(request: HttpRequest) -> HttpResponse:
 def two_coverages(request: HttpRequest) -> HttpResponse:
     """两个全覆盖 of the city of `region`: station coverage and service coverage per county, the gaps named.
     The period (service coverage) defaults to this year up to today."""
-    code = request.GET.get("region", "").strip()
-    region = get_region_for_user(request.user, code) if code else default_region(request.user)
+    region = region_from_query(request.user, request.GET) or default_region(request.user)
     period, error = _period(request, default=year_to_date)
     context = {
         "region": region,

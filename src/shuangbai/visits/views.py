@@ -5,7 +5,7 @@ import logging
 
 from cryptography.exceptions import InvalidTag
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,12 +15,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shuangbai.core.audit import audit_record
-from shuangbai.core.forms import apply_service_errors
+from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.registry.selectors import get_household_for_user, household_members
 from shuangbai.stations.models import Point, Station
-from shuangbai.stations.selectors import get_station_for_user, station_points
+from shuangbai.stations.selectors import station_from_query, station_points
 
 from . import photos as photo_store
 from . import selectors, services
@@ -31,14 +31,7 @@ logger = logging.getLogger(__name__)
 
 def _station_for(request: HttpRequest) -> Station | None:
     """The station a page is about: `?station=`, or the user's own. None for a bureau user who named none."""
-    if request.GET.get("station"):
-        try:
-            return get_station_for_user(request.user, int(request.GET["station"]))
-        except ValueError:
-            raise Http404 from None
-    if request.user.scope_station_id:
-        return request.user.scope_station
-    return None
+    return station_from_query(request.user, request.GET) or request.user.scope_station
 
 
 def _own_point(user: User, station: Station) -> Point | None:
@@ -100,17 +93,17 @@ def create(request: HttpRequest) -> HttpResponse:
     kwargs = {"household": household, "staff": staff, "members": members, "level_names": level_names}
     if request.method == "POST":
         form = VisitForm(request.POST, request.FILES, **kwargs)
-        if form.is_valid():
-            try:
-                visit = services.visit_record(actor=request.user, household=household, **form.visit_values())
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                after = _after_save_url(request, household)
-                messages.success(request, f"已保存{household.place}的走访记录。")
-                if request.headers.get("X-Requested-With") == "fetch":
-                    return JsonResponse({"visit": visit.pk, "url": after}, status=201)
-                return redirect(after)
+        if done := submit(
+            form,
+            lambda data: services.visit_record(
+                actor=request.user, household=household, **form.visit_values()
+            ),
+        ):
+            after = _after_save_url(request, household)
+            messages.success(request, f"已保存{household.place}的走访记录。")
+            if request.headers.get("X-Requested-With") == "fetch":
+                return JsonResponse({"visit": done.value.pk, "url": after}, status=201)
+            return redirect(after)
         status = 422
     else:
         now = timezone.localtime()
@@ -177,25 +170,22 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     kwargs = {"household": household, "staff": staff, "members": members}
     if request.method == "POST":
         form = VisitAmendForm(request.POST, **kwargs)
-        if form.is_valid():
-            values = form.visit_values()
-            try:
-                services.visit_amend(
-                    actor=request.user,
-                    visit=visit,
-                    version=form.cleaned_data["version"],
-                    reason=form.cleaned_data["reason"],
-                    workers=list(form.cleaned_data["workers"]),
-                    met=list(form.cleaned_data["met"]),
-                    **values,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "走访记录已修改，修改前的内容已保留。")
-                if request.headers.get("X-Requested-With") == "fetch":
-                    return JsonResponse({"visit": visit.pk, "url": visit.get_absolute_url()}, status=201)
-                return redirect(visit)
+        if submit(
+            form,
+            lambda data: services.visit_amend(
+                actor=request.user,
+                visit=visit,
+                version=data["version"],
+                reason=data["reason"],
+                workers=list(data["workers"]),
+                met=list(data["met"]),
+                **form.visit_values(),
+            ),
+        ):
+            messages.success(request, "走访记录已修改，修改前的内容已保留。")
+            if request.headers.get("X-Requested-With") == "fetch":
+                return JsonResponse({"visit": visit.pk, "url": visit.get_absolute_url()}, status=201)
+            return redirect(visit)
         status = 422
     else:
         form = VisitAmendForm(initial=VisitAmendForm.initial_for(visit), **kwargs)
@@ -273,16 +263,11 @@ def levels(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.schedule_update(actor=user, city_code=city_code, levels=form.levels())
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(
-                    request, "跟进级别已保存，即时生效：各服务对象的下次走访日期已按新间隔计算。"
-                )
-                return redirect(f"{reverse('visits:levels')}?city={city_code}")
+        if submit(
+            form, lambda data: services.schedule_update(actor=user, city_code=city_code, levels=form.levels())
+        ):
+            messages.success(request, "跟进级别已保存，即时生效：各服务对象的下次走访日期已按新间隔计算。")
+            return redirect(f"{reverse('visits:levels')}?city={city_code}")
     return render(
         request,
         "visits/levels.html",

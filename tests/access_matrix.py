@@ -168,6 +168,7 @@ ROUTES: dict[str, Route] = {
     "assistance:return": Route("batch", "batch.return", on_object=False),
     "assistance:pending": Route("batch", "assistance.view"),
     "assistance:hand_out_photo": Route("hand_out", "assistance.view"),
+    "assistance:receipt": Route("batch", "assistance.view"),
     # -- activities, volunteers, partners
     "activities:index": Route("station", "activity.list", query="station"),  # no names: the viewer too
     "activities:create": Route("station", "activity.record", query="station"),

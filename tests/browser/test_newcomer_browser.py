@@ -170,3 +170,108 @@ def test_coverage_sorts_by_a_click_and_a_visit_prints_alone_on_a4(
     assert "血压偏高，按时服药" in text and "联系村医上门测血压" in text and world.staff_a.name in text
     for chrome in ("全部功能", "退出", "打印", "修改"):
         assert chrome not in text, f"{chrome} printed"
+
+
+def _three_people(world):
+    from tests.registry.helpers import register
+
+    extra = [
+        register(
+            world.worker_a,
+            "445381002201",
+            name,
+            id_number=id_number("445381", "19400101", f"{n:03d}"),
+            categories=("dibao",),
+        )
+        for n, name in ((821, "甲婆婆"), (822, "乙伯伯"))
+    ]
+    return [world.beneficiary_a, *extra]
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])
+def test_an_activity_keeps_the_people_of_two_searches_and_enter_only_searches(
+    page: Page, browser_world, login, shot
+):
+    from shuangbai.activities.models import Activity
+
+    world = browser_world
+    first, second, third = _three_people(world)
+    login("worker_a")
+    page.goto(f"/activities/new/?station={world.station_a.pk}")
+    assert_assets_loaded(page)
+    page.get_by_label("活动名称").fill("“兔开心，庆元宵”童趣小花灯主题活动")
+    page.get_by_label("活动日期").fill(timezone.localdate().isoformat())
+    page.locator("#id_kind input").first.check()
+    page.locator("#id_theme input").first.check()
+    search = page.locator("#people-q")
+    search.fill("婆婆")
+    page.locator("#people-found").get_by_label(re.compile("甲婆婆")).check()
+    search.fill("伯伯")
+    page.locator("#people-found").get_by_label(re.compile("乙伯伯")).check()
+    search.fill(first.name)
+    search.press("Enter")  # the phone's 搜索 key: searches, never saves the activity unfinished
+    page.locator("#people-found").get_by_label(re.compile(first.name)).check()
+    expect(page).to_have_url(re.compile(r"/activities/new/"))
+    assert not Activity.objects.exists()
+    chosen = page.locator("#people-chosen input:checked")
+    expect(chosen).to_have_count(3)
+    expect(page.locator("#people-count")).to_have_text("3")
+    assert_no_horizontal_scroll(page)
+    shot("activity-form")
+    page.get_by_role("button", name="保存").click()  # 活动地点 and 参与人数 missing: refused, ticks kept
+    expect(page.locator("#people-chosen input:checked")).to_have_count(3)
+    page.get_by_label("活动地点").fill("凤塘村委")
+    page.get_by_label("参与人数").fill("46")
+    page.get_by_role("button", name="保存").click()
+    expect(page).to_have_url(re.compile(r"/activities/\d+/$"))
+    activity = Activity.objects.get()
+    assert set(activity.people.values_list("pk", flat=True)) == {first.pk, second.pk, third.pk}
+    shot("activity")
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])
+def test_three_people_handed_goods_at_once(page: Page, browser_world, login, shot):
+    from shuangbai.assistance.models import HandOut, Holding
+    from shuangbai.assistance.services import allocate, batch_receive
+    from shuangbai.registry.models import Category
+
+    world = browser_world
+    people = _three_people(world)
+    today = timezone.localdate()
+    batch = batch_receive(
+        actor=world.city,
+        holder=Region.objects.get(code="445300000000"),
+        item="健康包",
+        unit="份",
+        quantity=10,
+        party="government",
+        received_on=today,
+        target_category=Category.objects.get(code="dibao"),
+    )
+    root = Holding.objects.get(batch=batch, parent__isnull=True)
+    allocate(actor=world.city, source=root, target=world.station_a, quantity=6, on=today)
+
+    login("worker_a")
+    page.goto(batch.get_absolute_url())
+    expect(page.locator("h1")).to_contain_text("素龙街道社工站库存 6份")
+    expect(page.locator("#movements")).to_contain_text("素龙街道社工站")
+    page.get_by_role("link", name="尚未领取名单").click()
+    expect(page.locator("#pending-count")).to_have_text("3")
+    for person in people:
+        page.get_by_label(f"选择{person.name}").check()
+    page.get_by_role("button", name="发放给所选").click()
+    expect(page.locator("#people-chosen input:checked")).to_have_count(3)
+    expect(page.locator("#picked-count")).to_have_text("3")
+    page.get_by_label("每人数量").fill("2")
+    page.get_by_label("签收说明").fill("村委会集中发放，本人签收")
+
+    page.get_by_role("button", name="确认发放").click()
+    expect(page.locator("ul.messages")).to_contain_text("每人2份健康包")
+    expect(page.locator("#no-stock")).to_be_visible()  # 6 - 3 x 2 = 0: no form to fill in vain
+    shot("handed-out-three")
+    assert HandOut.objects.filter(batch=batch).count() == 3
+    assert set(HandOut.objects.values_list("beneficiary_id", flat=True)) == {p.pk for p in people}
+    page.goto(f"/assistance/batches/{batch.pk}/receipt/")
+    expect(page.locator("#receipt tbody tr")).to_have_count(3)
+    assert_no_horizontal_scroll(page)
+    shot("receipt")

@@ -63,7 +63,7 @@ def test_case_referral_and_hand_out_reach_the_timeline_and_the_figures(
     holding = Holding.objects.get(batch=batch, station=world.station_a)
     page.goto(f"/assistance/batches/{batch.pk}/hand-out/?holding={holding.pk}&q={person.name}")
     expect(page.locator("#stock")).to_have_text("5")
-    page.locator("#people input[type=radio]").first.check()
+    page.locator("#people-found input[type=checkbox]").first.check()
     page.get_by_label("发放日期").fill(today.isoformat())
     page.get_by_label("签收说明").fill("本人签收")
     page.get_by_role("button", name="确认发放").click()

@@ -32,10 +32,15 @@ def test_without_the_staff_hook_a_supervisor_sees_nothing(world, monkeypatch):
 def test_staff_adds_the_head_and_staff_counts_to_the_station_pages(world):
     facts = {(fact.of, fact.key): fact for fact in SITE_FACTS}
     assert facts["station", "head"].values is station_heads
-    assert [f.label for f in site_facts(world.county, "station")] == ["站长", "社工点", "在岗社工"]
+    assert [f.label for f in site_facts(world.county, "station")] == [
+        "站长",
+        "社工点",
+        "服务范围",
+        "在岗社工",
+    ]
     assert [f.label for f in site_facts(world.county, "point")] == ["在岗社工"]
     # a person's name is a fact only for those who may see staff: the viewer gets the counts
-    assert [f.label for f in site_facts(world.viewer, "station")] == ["社工点", "在岗社工"]
+    assert [f.label for f in site_facts(world.viewer, "station")] == ["社工点", "服务范围", "在岗社工"]
     assert [p.template for p in sorted(STATION_PANELS, key=lambda p: p.order)] == [
         "supervision/partials/station_recommendations.html",
         "staff/partials/station_staff.html",

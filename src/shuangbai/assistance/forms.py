@@ -107,13 +107,18 @@ class AllocateForm(forms.Form):
 
 
 class HandOutForm(forms.Form):
-    """On a phone: the person picked from a search within the station, how many, when, by whom, a photo or note."""
+    """On a phone: the people ticked in searches within the station, how many each, when, by whom, a photo of
+    the signed list or a note."""
 
-    beneficiary = forms.IntegerField(
-        widget=forms.HiddenInput, error_messages={"required": "请先搜索并选择领取人。"}
+    beneficiaries = forms.TypedMultipleChoiceField(
+        label="领取人",
+        coerce=int,
+        choices=(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "请先搜索并勾选领取人（可多选）。"},
     )
     quantity = forms.IntegerField(
-        label="数量", initial=1, **QUANTITY, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label="每人数量", initial=1, **QUANTITY, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
     )
     handed_on = forms.DateField(label="发放日期", widget=DateInput())
     worker = forms.ModelChoiceField(label="发放社工", queryset=None, required=False, empty_label="（未指定）")
@@ -129,6 +134,8 @@ class HandOutForm(forms.Form):
     def __init__(self, *args, workers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
+        # any id may be posted; the view looks each one up in the user's scope
+        self.fields["beneficiaries"].valid_value = lambda value: str(value).isdigit()
 
 
 class ReturnForm(forms.Form):

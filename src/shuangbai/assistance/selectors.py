@@ -15,6 +15,7 @@ from shuangbai.registry.models import Beneficiary, BeneficiaryCategory
 from shuangbai.stations.models import Station
 
 from .models import (
+    Allocation,
     Assistance,
     AssistanceStep,
     AssistanceType,
@@ -22,8 +23,10 @@ from .models import (
     HandOut,
     HolderLevel,
     Holding,
+    Return,
 )
 
+MAX_PICKED = 200  # people handed goods in one go: a village's distribution day
 SEARCH_LIMIT = 20
 
 
@@ -37,6 +40,14 @@ def person_assistance(user: User, person: Beneficiary) -> QuerySet[Assistance]:
         .select_related("type", "recorded_by")
         .order_by("-started_on", "-id")
     )
+
+
+def assistance_list(user: User, *, status: str = "") -> QuerySet[Assistance]:
+    """Every assistance record the user may see (their station's, county's ...), the latest step first."""
+    records = Assistance.objects.visible_to(user).select_related("beneficiary", "type", "station")
+    if status:
+        records = records.filter(status=status)
+    return records.order_by("-status_on", "-id")
 
 
 def get_assistance_for_user(user: User, pk: int) -> Assistance:
@@ -133,6 +144,14 @@ def batch_tree(user: User, batch: Batch) -> list[HoldingRow]:
     return ordered
 
 
+def batch_movements(user: User, batch: Batch) -> list[Allocation | Return]:
+    """The batch's allocations down and returns up that the user sees, by date: who passed how much to whom
+    and when (the day 素龙街道 received its 46 health packs)."""
+    allocations = Allocation.objects.visible_to(user).filter(batch=batch).select_related("source", "target")
+    returns = Return.objects.visible_to(user).filter(batch=batch).select_related("source", "target")
+    return sorted([*allocations, *returns], key=lambda movement: (movement.on, movement.recorded_at))
+
+
 def kept_holdings(user: User, batch: Batch, permission: str) -> list[Holding]:
     """The holders of the batch the user may move goods out of by `permission`: batch.hand_out (a station's),
     batch.allocate (a city's or county's), batch.return (any but the receiving one)."""
@@ -193,6 +212,20 @@ def station_people(user: User, station: Station, query: str) -> list[Beneficiary
     return list(
         people.filter(condition).select_related("household__village").order_by("name", "id")[:SEARCH_LIMIT]
     )
+
+
+def station_people_by_id(user: User, station: Station, ids: list[str]) -> list[Beneficiary]:
+    """The people named by id (ticked on a form) who are in the station's register and the user's scope, in
+    the order named; ids that are not such a person are left out."""
+    wanted = [int(pk) for pk in dict.fromkeys(ids) if str(pk).isdigit()][:MAX_PICKED]
+    people = {
+        person.pk: person
+        for person in Beneficiary.objects.visible_to(user)
+        .active()
+        .filter(station=station, pk__in=wanted)
+        .select_related("household__village")
+    }
+    return [people[pk] for pk in wanted if pk in people]
 
 
 def not_yet_received(user: User, batch: Batch, station: Station | None = None) -> QuerySet[Beneficiary]:

@@ -549,6 +549,53 @@ def hand_out(
 
 
 @transaction.atomic
+def hand_out_many(
+    *,
+    actor: User,
+    holding: Holding,
+    beneficiaries: list[Beneficiary],
+    handed_on: date,
+    quantity: int = 1,
+    worker: Staff | None = None,
+    photo=None,
+    note: str = "",
+) -> list[HandOut]:
+    """A distribution to several people at once (a village's handing-out day): one record per person, each
+    signed for, all or none. The stock is checked for everyone before anyone's record is written."""
+    if not beneficiaries:
+        raise ValidationError({"beneficiaries": "请至少选择一名领取人。"})
+    if len({person.pk for person in beneficiaries}) != len(beneficiaries):
+        raise ValidationError({"beneficiaries": "同一人选了两次，请检查领取人名单。"})
+    holding = _locked(holding)
+    _check_quantity(quantity)
+    total, left, unit = quantity * len(beneficiaries), stock_of(holding), holding.batch.unit
+    if total > left:
+        raise ValidationError(
+            {
+                "quantity": f"库存不足：{len(beneficiaries)}人每人{quantity}{unit}共需{total}{unit}，"
+                f"{holding.name}现有{left}{unit}。"
+            }
+        )
+    records = []
+    for person in beneficiaries:
+        if photo is not None and hasattr(photo, "seek"):
+            photo.seek(0)  # the same signed sheet, kept with each person's record
+        records.append(
+            hand_out(
+                actor=actor,
+                holding=holding,
+                beneficiary=person,
+                handed_on=handed_on,
+                quantity=quantity,
+                worker=worker,
+                photo=photo,
+                note=note,
+            )
+        )
+    return records
+
+
+@transaction.atomic
 def goods_return(*, actor: User, holding: Holding, quantity: int, on: date, reason: str) -> Return:
     """Send goods back to the holder they came from (one level up)."""
     holding = _locked(holding)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("batches/<int:pk>/hand-out/", views.hand_out, name="hand_out"),
     path("batches/<int:pk>/return/", views.goods_return, name="return"),
     path("batches/<int:pk>/pending/", views.pending, name="pending"),
+    path("batches/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("hand-outs/<int:pk>/photo/", views.hand_out_photo, name="hand_out_photo"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shuangbai.core.audit import audit_record
 from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
+from shuangbai.core.periods import parse_day
 from shuangbai.core.permissions import has_perm, require_page, requires
 from shuangbai.registry.selectors import category_choices, get_beneficiary_for_user
 from shuangbai.staff.selectors import station_workers
@@ -52,7 +53,10 @@ def _int_arg(request: HttpRequest, name: str) -> int:
 @require_GET
 @requires("assistance.view")
 def index(request: HttpRequest) -> HttpResponse:
-    """A beneficiary's assistance records (`?beneficiary=`)."""
+    """A beneficiary's assistance records (`?beneficiary=`); without one, every record the user may see, the
+    latest first, filtered by status (协助申请 still open, say)."""
+    if not request.GET.get("beneficiary"):
+        return _assistance_list(request)
     person = get_beneficiary_for_user(request.user, _int_arg(request, "beneficiary"))
     # benefits such as 残疾人补贴 or 低保申请 tell of disability and hardship: a view of personal data, audited
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, object_repr=f"{person} 资源链接")
@@ -64,6 +68,23 @@ def index(request: HttpRequest) -> HttpResponse:
             "records": selectors.person_assistance(request.user, person),
             "can_record": has_perm(request.user, "assistance.record", person),
         },
+    )
+
+
+def _assistance_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    records = selectors.assistance_list(request.user, status=status if status in AssistanceStatus else "")
+    page = Paginator(records, 30).get_page(request.GET.get("page"))
+    # names with 残疾人补贴 or 低保申请 beside them: a view of personal data, audited
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        object_repr=f"资源链接名单（第{page.number}页，{len(page.object_list)}条）",
+    )
+    return render(
+        request,
+        "assistance/assistance_all.html",
+        {"page": page, "status": status, "statuses": AssistanceStatus.choices},
     )
 
 
@@ -240,17 +261,25 @@ def batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.get_batch_for_user(user, pk)
     hand_outs = selectors.batch_hand_outs(user, batch)
     personal = has_perm(user, "assistance.view")
-    page = Paginator(hand_outs, 50).get_page(request.GET.get("page")) if personal else None
+    page = Paginator(hand_outs, 20).get_page(request.GET.get("page")) if personal else None
+    rows = selectors.batch_tree(user, batch)
+    keeps = {
+        permission: selectors.kept_holdings(user, batch, permission)
+        for permission in ("batch.hand_out", "batch.allocate", "batch.return")
+    }
+    mine = {holding.pk for kept in keeps.values() for holding in kept}
     return render(
         request,
         "assistance/batch_detail.html",
         {
             "batch": batch,
-            "rows": selectors.batch_tree(user, batch),
+            "rows": rows,
+            "here": next((row for row in rows if row.holding.pk in mine), None),  # the title's stock
+            "movements": selectors.batch_movements(user, batch),
             "page": page,
-            "can_hand_out": bool(selectors.kept_holdings(user, batch, "batch.hand_out")),
-            "can_allocate": bool(selectors.kept_holdings(user, batch, "batch.allocate")),
-            "can_return": bool(selectors.kept_holdings(user, batch, "batch.return")),
+            "can_hand_out": bool(keeps["batch.hand_out"]),
+            "can_allocate": bool(keeps["batch.allocate"]),
+            "can_return": bool(keeps["batch.return"]),
         },
     )
 
@@ -293,38 +322,43 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @requires("assistance.view")
 def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
-    """Hand goods to a beneficiary of the station, on a phone: search, pick, how many, save."""
+    """Hand goods to people of the station, on a phone: tick them in one search or several (the ticks stay),
+    how many each, save; each person gets their own record. `?pick=` arrives ticked (from the list of those
+    not yet served); `?station=` or `?holding=` names the holder when the user keeps more than one."""
     batch = selectors.get_batch_for_user(request.user, pk)
     require_page(request.user, "batch.hand_out")
     holdings = selectors.kept_holdings(request.user, batch, "batch.hand_out")
     if not holdings:
         raise PermissionDenied  # none of the batch's holders here is the user's to move goods from
     holding = holdings[0]
-    if request.GET.get("holding"):
-        holding = next((h for h in holdings if str(h.pk) == request.GET["holding"]), None)
-        if holding is None:
-            raise Http404
+    for key, attribute in (("holding", "pk"), ("station", "station_id")):
+        if request.GET.get(key):
+            holding = next((h for h in holdings if str(getattr(h, attribute)) == request.GET[key]), None)
+            if holding is None:
+                raise Http404
     station = holding.station
-    workers = station_workers(station)
-    query = request.GET.get("q", "")
-    form = HandOutForm(
-        request.POST or None,
-        request.FILES or None,
-        workers=workers,
-        initial={"handed_on": timezone.localdate(), "quantity": 1, "worker": request.user.staff_id},
-    )
-    picked = None
+    posted = request.method == "POST"
+    query = (request.POST if posted else request.GET).get("q", "")
+    found = selectors.station_people(request.user, station, query)
+    if request.headers.get("HX-Request") and not posted:  # the search box's results, as the worker types
+        return render(request, "assistance/partials/people_found.html", {"found": found, "q": query})
+    ids = request.POST.getlist("beneficiaries") if posted else request.GET.getlist("pick")
+    picked = selectors.station_people_by_id(request.user, station, ids)
+    searching = posted and request.POST.get("action") == "search"  # the search button, without scripts
+    kwargs = {"workers": station_workers(station)}
+    if posted and not searching:
+        form = HandOutForm(request.POST, request.FILES, **kwargs)
+    else:
+        initial = {"handed_on": timezone.localdate(), "quantity": 1, "worker": request.user.staff_id}
+        form = HandOutForm(initial=initial | (request.POST.dict() if searching else {}), **kwargs)
 
     def hand(data):
-        nonlocal picked  # the page shows whom the worker picked, also when the service refuses
-        try:
-            picked = get_beneficiary_for_user(request.user, data["beneficiary"])
-        except Http404:
-            raise ValidationError("所选领取人不存在或不在本站范围内，请重新搜索。") from None
-        services.hand_out(
+        if len(picked) != len(set(data["beneficiaries"])):
+            raise ValidationError({"beneficiaries": "所选领取人中有不在本站在册名单内的，请重新搜索勾选。"})
+        return services.hand_out_many(
             actor=request.user,
             holding=holding,
-            beneficiary=picked,
+            beneficiaries=picked,
             handed_on=data["handed_on"],
             quantity=data["quantity"],
             worker=data["worker"],
@@ -332,9 +366,10 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
             note=data["note"],
         )
 
-    if submit(form, hand):
-        data = form.cleaned_data
-        messages.success(request, f"已发放：{picked.name} {data['quantity']}{batch.unit}{batch.item}。")
+    if not searching and (done := submit(form, hand)):
+        names = "、".join(record.beneficiary.name for record in done.value)
+        quantity = form.cleaned_data["quantity"]
+        messages.success(request, f"已发放：{names}，每人{quantity}{batch.unit}{batch.item}。")
         return redirect(f"{reverse('assistance:hand_out', args=[batch.pk])}?holding={holding.pk}")
     return render(
         request,
@@ -345,7 +380,7 @@ def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
             "stock": services.stock_of(holding),
             "form": form,
             "query": query,
-            "people": selectors.station_people(request.user, station, query),
+            "found": [person for person in found if person not in picked],
             "picked": picked,
         },
     )
@@ -392,6 +427,49 @@ def pending(request: HttpRequest, pk: int) -> HttpResponse:
             "station": station,
             "page": page,
             "stations": selectors.batch_stations(request.user, batch),
+            "can_hand_out": bool(selectors.kept_holdings(request.user, batch, "batch.hand_out")),
+        },
+    )
+
+
+@require_GET
+@requires("assistance.view")
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """签收单: a station's hand-outs of the batch (on one day, or all), one line per person with room to sign,
+    to print on A4 and keep with the station's files. Names and ID tails: the view is audited."""
+    batch = selectors.get_batch_for_user(request.user, pk)
+    station = station_from_query(request.user, request.GET)
+    stations = selectors.batch_stations(request.user, batch)
+    if station is None and len(stations) == 1:
+        station = stations[0]
+    records = selectors.batch_hand_outs(request.user, batch).filter(beneficiary__isnull=False)
+    day, error = None, ""
+    if (request.GET.get("on") or "").strip():
+        try:
+            day = parse_day(request.GET["on"], "发放日期")
+        except ValidationError as refused:
+            error = refused.messages[0]
+    if station is not None:
+        records = records.filter(station=station)
+        if day is not None:
+            records = records.filter(handed_on=day)
+        records = list(records.select_related("beneficiary__household__village").order_by("handed_on", "id"))
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            obj=batch,
+            object_repr=f"{batch} {station.name}签收单（{len(records)}人）",
+        )
+    return render(
+        request,
+        "assistance/receipt.html",
+        {
+            "batch": batch,
+            "station": station,
+            "stations": stations,
+            "records": records,
+            "day": day,
+            "error": error,
         },
     )
 

@@ -82,6 +82,8 @@ ROUTES: dict[str, Route] = {
     "registry:exit": Route("beneficiary", "beneficiary.edit"),
     "registry:reinstate": Route("beneficiary", "beneficiary.edit"),
     "registry:reveal": Route("beneficiary", "beneficiary.reveal_id"),
+    # the 拨打 link's audit: POST only (a GET in scope answers 405)
+    "registry:called": Route("beneficiary", "visit.record", ok=frozenset({405})),
     "registry:merge": Route("beneficiary", "beneficiary.edit"),
     "registry:household_create": Route(None, "beneficiary.edit"),
     "registry:household": Route("household", "beneficiary.view"),

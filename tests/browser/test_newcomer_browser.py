@@ -275,3 +275,23 @@ def test_three_people_handed_goods_at_once(page: Page, browser_world, login, sho
     expect(page.locator("#receipt tbody tr")).to_have_count(3)
     assert_no_horizontal_scroll(page)
     shot("receipt")
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])
+def test_a_tap_to_call_is_audited_before_the_phone_dials(page: Page, browser_world, login):
+    from shuangbai.core.models import AuditEntry
+    from shuangbai.registry.services import beneficiary_update
+
+    world = browser_world
+    person = world.beneficiary_a
+    beneficiary_update(actor=world.worker_a, beneficiary=person, version=person.version, phone="13912345678")
+    login("worker_a")
+    page.goto(person.get_absolute_url())
+    call = page.locator("#call")
+    expect(call).to_have_attribute("href", "tel:13912345678")
+    page.route("tel:*", lambda route: route.abort())  # no dialer here
+    with page.expect_response(re.compile(r"/called/$")) as answer:
+        call.click()
+    assert answer.value.status == 204
+    assert AuditEntry.objects.filter(object_repr=f"{person.name} 拨打电话", actor=world.worker_a).count() == 1
+    expect(page.locator("#record-visit")).to_be_visible()  # 记录走访 on the person's page

@@ -259,3 +259,29 @@ def test_the_person_page_offers_a_visit_to_whoever_may_record_one(client, world)
     assert expected in client.get(person.get_absolute_url()).content.decode()
     client.force_login(world.supervisor)
     assert expected not in client.get(person.get_absolute_url()).content.decode()
+
+
+def test_a_worker_taps_to_call_and_the_tap_is_audited(client, world):
+    from shuangbai.registry.services import beneficiary_update
+
+    person = world.beneficiary_a
+    person = beneficiary_update(
+        actor=world.worker_a, beneficiary=person, version=person.version, phone="13912345678"
+    )
+    client.force_login(world.worker_a)
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert 'href="tel:13912345678"' in page and page.count("13912345678") == 1  # only in the link
+    assert "139****5678" in page and "kind=phone" in page
+    called = reverse("registry:called", args=[person.pk])
+    assert client.get(called).status_code == 405
+    assert client.post(called).status_code == 204
+    entry = AuditEntry.objects.get(action="reveal", object_repr=f"{person.name} 拨打电话")
+    assert entry.actor == world.worker_a and entry.changes == {"联系电话": "139****5678"}
+    # the supervisor reads the page but does not call: no number in it
+    client.force_login(world.supervisor)
+    assert "13912345678" not in client.get(person.get_absolute_url()).content.decode()
+    assert client.post(called).status_code in (403, 404)
+    client.force_login(world.worker_b)
+    assert client.post(called).status_code == 404
+    form = client.get(f"{reverse('visits:create')}?household={world.household_b.pk}&kind=phone")
+    assert form.context["form"]["kind"].value() == "phone"

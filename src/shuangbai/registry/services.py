@@ -492,6 +492,23 @@ def beneficiary_reveal_id(*, actor: User, beneficiary: Beneficiary) -> str:
     return beneficiary.id_number
 
 
+def beneficiary_call(*, actor: User, beneficiary: Beneficiary) -> str:
+    """The phone number a worker in scope taps to call (电话回访); it reaches only the tel: link, and each tap
+    is audited like a reveal."""
+    require(actor, "visit.record", beneficiary.household)
+    number = beneficiary.phone or beneficiary.household.phone
+    if not number:
+        raise ValidationError("没有登记联系电话。")
+    audit_record(
+        actor=actor,
+        action=AuditAction.REVEAL,
+        obj=beneficiary,
+        object_repr=f"{beneficiary.name} 拨打电话",
+        changes={"联系电话": mask_phone(number)},
+    )
+    return number
+
+
 @transaction.atomic
 def beneficiaries_merge(*, actor: User, keep: Beneficiary, merge: Beneficiary) -> Beneficiary:
     """Merge a duplicate record into the one kept: categories are united, every record that points at the

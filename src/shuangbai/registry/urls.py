@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/exit/", views.exit_register, name="exit"),
     path("<int:pk>/reinstate/", views.reinstate, name="reinstate"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/called/", views.called, name="called"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -167,6 +167,21 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "registry/partials/id_number.html", {"number": number})
         return render(request, "registry/reveal.html", {"person": person, "number": number})
     return render(request, "registry/reveal.html", {"person": person})
+
+
+@requires("beneficiary.view")
+def called(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page's 拨打 link reports the tap here before the phone dials: an audit entry, nothing to show.
+    Scope first, so that outside it the answer is the same 404 as everywhere."""
+    person = get_beneficiary_for_user(request.user, pk)
+    require_page(request.user, "visit.record", person.household)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.beneficiary_call(actor=request.user, beneficiary=person)
+    except ValidationError:
+        raise Http404 from None
+    return HttpResponse(status=204)
 
 
 def _person_initial(person) -> dict:

@@ -25,6 +25,7 @@ from shuangbai.stations.selectors import station_from_query, station_points
 from . import photos as photo_store
 from . import selectors, services
 from .forms import LevelsForm, VisitAmendForm, VisitFilterForm, VisitForm
+from .models import VisitKind
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def create(request: HttpRequest) -> HttpResponse:
             initial={
                 "visited_on": now.date(),
                 "visited_time": now.time().replace(second=0, microsecond=0),
-                "kind": "home",
+                "kind": request.GET.get("kind") if request.GET.get("kind") in VisitKind.values else "home",
                 "workers": own,
                 "met": wanted,
             },

@@ -329,3 +329,27 @@ def test_next_must_stay_on_this_site(world):
     url = f"{reverse('visits:create')}?household={world.household_a.pk}&next=/%5Cevil.example"
     response = client.post(url, _post_data(world))
     assert response.status_code == 302 and response["Location"] == reverse("visits:due")
+
+
+def test_the_due_list_groups_by_village_for_a_round_of_the_villages(world):
+    from shuangbai.regions.services import RegionRow, regions_load
+    from tests.conftest import id_number
+    from tests.registry.helpers import register
+
+    regions_load([RegionRow(1, "445381002202", "大甲村", "445381002000", "village")], fictional=True)
+    other = register(
+        world.worker_a, "445381002202", "黄阿婆", id_number=id_number("445381", "19440512", "071")
+    )
+    _level_1(world, world.worker_a)
+    beneficiary_update(actor=world.worker_a, beneficiary=other, version=other.version, follow_up_level=1)
+    client = _client(world.worker_a)
+    by_due = client.get(reverse("visits:due"), {"point": "all"}).content.decode()
+    assert 'data-village="' not in by_due and "按村（居）分组</a>" in by_due
+    page = client.get(reverse("visits:due"), {"point": "all", "by": "village"}).content.decode()
+    villages = re.findall(r'data-village="([^"]+)"', page)
+    assert villages == ["凤塘村", "大甲村"] or villages == sorted(villages)
+    assert set(villages) == {"凤塘村", "大甲村"}
+    for village, person in (("凤塘村", world.beneficiary_a), ("大甲村", other)):
+        section = page[page.index(f'data-village="{village}"') :]
+        section = section[: section.index("</li>\n", section.index("due-rows"))]
+        assert f"<h2>{village} <small" in section and person.name in section

@@ -60,6 +60,9 @@ def due(request: HttpRequest) -> HttpResponse:
         if point is None:
             raise Http404
     rows = selectors.due_households(request.user, station, point=point)
+    by_village = request.GET.get("by") == "village"
+    if by_village:  # a day's round through the villages: each village's households, the most overdue first
+        rows = sorted(rows, key=lambda row: (row.village, -row.days_overdue))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -71,6 +74,7 @@ def due(request: HttpRequest) -> HttpResponse:
             "page": page,
             "counts": selectors.section_counts(rows),
             "today": timezone.localdate(),
+            "by_village": by_village,
         },
     )
 

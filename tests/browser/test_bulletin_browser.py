@@ -74,6 +74,15 @@ def test_the_city_composes_previews_downloads_and_publishes(page: Page, browser_
     expect(page.locator(".bulletin-name")).to_have_text("云浮市“双百工程”工作简报")
     expect(page.locator(".bulletin-page")).to_contain_text("共有46名群众参与")
     expect(page.locator(".bulletin-table table")).to_contain_text("罗定市")
+    # no short cell (县名, 已出台, 基本配备) broken over lines on screen: the table scrolls in its box instead
+    words = page.locator(".bulletin-table td.word")
+    assert words.count() > 20
+    lines = words.evaluate_all(
+        """cells => cells.filter(c => c.textContent.trim()).map(c => {
+             const r = document.createRange(); r.selectNodeContents(c);
+             return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size; })"""
+    )
+    assert max(lines) == 1, lines
     red = page.locator(".bulletin-name").evaluate("e => getComputedStyle(e).color")
     assert red in ("rgb(255, 0, 0)", "rgb(192, 0, 0)"), red
     shot("preview")

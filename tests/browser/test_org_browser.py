@@ -38,6 +38,10 @@ def test_county_user_adds_point(page: Page, browser_world, login, shot):
     station_url = re.compile(rf"/stations/{world.station_a.pk}/$")
 
     login("county")
+    expect(page).to_have_url(re.compile(r"/$"))  # the county's home: its summary and every report
+    expect(page.locator("h1")).to_contain_text("罗定市")
+    page.locator("header.top").get_by_role("link", name="全部功能").click()
+    page.locator("main").get_by_role("link", name="区划", exact=True).click()
     expect(page).to_have_url(re.compile(r"/regions/445381000000/$"))
     assert_assets_loaded(page)
     expect(page.locator("h1")).to_contain_text("罗定市")
@@ -106,7 +110,8 @@ def test_empty_name_is_refused_in_chinese(page: Page, browser_world, login, shot
 def test_worker_cannot_open_another_station(page: Page, browser_world, login, shot):
     world = browser_world
     login("worker_b")
-    expect(page).to_have_url(re.compile(r"/visits/due/$"))  # a worker's day starts from the due list
+    expect(page).to_have_url(re.compile(r"/$"))  # a worker's day starts from 今日
+    expect(page.locator("h1")).to_contain_text("今日")
     page.goto(f"/stations/{world.station_b.pk}/")
     expect(page.locator("h1")).to_contain_text(world.station_b.name)
 

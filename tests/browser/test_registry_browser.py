@@ -38,6 +38,7 @@ def test_register_find_export_reveal(page: Page, browser_world, login, shot, tmp
     page.get_by_label(re.compile("^姓名")).fill("李大娘")
     page.get_by_label(re.compile("^身份证号")).fill(HEAD_ID)
     page.get_by_label("居住状况").select_option(label="空巢")
+    page.get_by_label("风险等级").select_option(label="中")  # no longer chosen for the worker
     page.get_by_label("特困人员（分散供养）").check()
     page.get_by_label("空巢老人").check()
     assert_no_horizontal_scroll(page)
@@ -51,6 +52,7 @@ def test_register_find_export_reveal(page: Page, browser_world, login, shot, tmp
     page.get_by_label(re.compile("^姓名")).fill("李小明")
     page.get_by_label(re.compile("^身份证号")).fill(CHILD_ID)
     page.get_by_label("居住状况").select_option(label="留守")
+    page.get_by_label("风险等级").select_option(label="低")
     page.get_by_label("留守儿童").check()
     page.get_by_role("button", name="保存").click()
     expect(page.locator("#members tbody tr")).to_have_count(2)

@@ -27,6 +27,7 @@ UNCHECKED = {
     "login": "the login page is public",
     "logout": "POST-only logout of the current session",
     "healthz": "liveness probe, public, no data",
+    "admin_login": "a redirect to the login page (one door, with the lockout)",
 }
 UNCHECKED_NAMESPACES = {"admin": "Django admin, superusers only (is_staff check by Django)"}
 OK = frozenset({200})
@@ -54,6 +55,7 @@ ROUTES: dict[str, Route] = {
     "password_change": Route(None, None, ok=EITHER),
     "more": Route(None, None),  # 全部功能: the menu of what the user may open
     "audit_log": Route(None, "audit.view"),
+    "account_unlock": Route(None, "account.unlock", ok=frozenset({405})),  # POST only
     "regions:index": Route(None, "region.view", ok=EITHER),
     "regions:detail": Route("region", "region.view"),
     "stations:index": Route("region", "station.view", query="region"),

@@ -145,6 +145,13 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling: this many failures for one username from one address within the window lock it.
 LOGIN_FAILURE_LIMIT = envint("SHUANGBAI_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_MINUTES = envint("SHUANGBAI_LOGIN_FAILURE_WINDOW", 15)
+# failures of one username from any addresses that lock it (guessing spread over many machines)
+LOGIN_USER_FAILURE_LIMIT = envint("SHUANGBAI_LOGIN_USER_FAILURE_LIMIT", 10)
+# the reverse proxies whose X-Forwarded-For hops are believed (comma-separated addresses); none: the header is
+# ignored and the connecting address is the client
+TRUSTED_PROXIES = frozenset(
+    a.strip() for a in os.environ.get("SHUANGBAI_TRUSTED_PROXIES", "").split(",") if a.strip()
+)
 
 SESSION_COOKIE_AGE = envint("SHUANGBAI_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -103,3 +103,80 @@ def test_sessions_expire_and_cookies_are_safe(settings):
     assert project.SESSION_COOKIE_HTTPONLY
     assert project.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert project.DEBUG is False
+
+
+def _login_via(client, username, password, *, remote, forwarded=""):
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    return client.post(
+        "/login/", {"username": username, "password": password}, REMOTE_ADDR=remote, headers=headers
+    )
+
+
+def test_forged_forwarded_for_neither_escapes_the_lock_nor_locks_out_a_victim(world, settings):
+    """Finding 1: X-Forwarded-For is the client's to write; without a named proxy it is not believed."""
+    settings.HTTPS = True
+    settings.TRUSTED_PROXIES = frozenset()
+    for n in range(12):
+        _login_via(Client(), "county", "wrong-password", remote="10.0.0.66", forwarded=f"172.16.0.{n}")
+    assert (
+        _login_via(Client(), "county", PASSWORD, remote="10.0.0.66", forwarded="172.16.0.99").status_code
+        == 200
+    )
+    assert set(AuditEntry.objects.filter(action="login_failed").values_list("ip", flat=True)) == {"10.0.0.66"}
+    # five failures claiming the victim's address lock only the attacker's own
+    for _ in range(5):
+        _login_via(Client(), "city", "wrong-password", remote="10.0.0.66", forwarded="10.9.9.9")
+    assert _login_via(Client(), "city", PASSWORD, remote="10.9.9.9").status_code == 302
+
+
+def test_behind_a_named_proxy_the_client_is_the_hop_the_proxy_added(world, settings):
+    settings.TRUSTED_PROXIES = frozenset({"127.0.0.1", "10.1.1.1"})
+    # the client wrote 1.2.3.4; the outer proxy 10.1.1.1 added the real client 10.0.0.7; nginx on 127.0.0.1
+    _login_via(
+        Client(), "county", "wrong-password", remote="127.0.0.1", forwarded="1.2.3.4, 10.0.0.7, 10.1.1.1"
+    )
+    assert AuditEntry.objects.get(action="login_failed").ip == "10.0.0.7"
+    # a direct connection from elsewhere: its header is not believed
+    _login_via(Client(), "county", "wrong-password", remote="10.0.0.8", forwarded="10.0.0.9")
+    assert AuditEntry.objects.filter(action="login_failed", ip="10.0.0.8").count() == 1
+
+
+def test_a_username_locks_after_failures_from_many_addresses_until_its_bureau_releases_it(world, settings):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    settings.LOGIN_USER_FAILURE_LIMIT = 4
+    for n in range(4):
+        _login_via(Client(), "worker_a", "wrong-password", remote=f"10.0.1.{n}")
+    refused = _login_via(Client(), "worker_a", PASSWORD, remote="10.0.2.1")
+    assert refused.status_code == 200 and "连续登录失败次数过多" in refused.content.decode()
+    bureau = Client()
+    bureau.force_login(world.county)
+    page = bureau.get("/audit/").content.decode()
+    assert 'id="locked-accounts"' in page and "worker_a" in page
+    assert bureau.get("/audit/unlock/").status_code == 405
+    response = bureau.post("/audit/unlock/", {"username": "worker_a"}, follow=True)
+    assert "已解除worker_a的登录锁定" in response.content.decode()
+    entry = AuditEntry.objects.get(action="unlock")
+    assert (entry.actor, entry.object_id) == (world.county, str(world.worker_a.pk))
+    assert _login_via(Client(), "worker_a", PASSWORD, remote="10.0.2.1").status_code == 302
+    # a worker cannot release anybody
+    worker = Client()
+    worker.force_login(world.worker_b)
+    assert worker.post("/audit/unlock/", {"username": "worker_a"}).status_code in (403, 404)
+
+
+def test_a_bureau_cannot_release_an_account_outside_its_region(world, settings):
+    settings.LOGIN_USER_FAILURE_LIMIT = 2
+    for n in range(2):
+        _login_via(Client(), "city", "wrong-password", remote=f"10.0.3.{n}")
+    county = Client()
+    county.force_login(world.county)  # 罗定市 neither lists nor releases the city's account
+    assert 'id="locked-accounts"' not in county.get("/audit/").content.decode()
+    response = county.post("/audit/unlock/", {"username": "city"}, follow=True)
+    assert "不在您的管辖范围内" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="unlock").exists()
+
+
+def test_the_admin_login_is_the_same_door_with_the_same_lock():
+    """Finding 2: /admin/login/ used to skip the lockout."""
+    response = Client().get("/admin/login/", {"next": "/admin/"})
+    assert response.status_code == 302 and response["Location"] == "/login/?next=%2Fadmin%2F"

@@ -18,9 +18,19 @@ current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current
 
 
 def client_ip(request) -> str | None:
-    # Behind the deployment's reverse proxy the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.HTTPS else ""
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    """The address the request came from. X-Forwarded-For is written by whoever sends the request, so only
+    the hops appended by the proxies the deployment names (SHUANGBAI_TRUSTED_PROXIES) are believed: from the
+    right, past the trusted proxies, the first other address is the client. Without trusted proxies the header
+    is ignored (a forged first hop neither escapes a lockout nor locks out somebody else)."""
+    address = request.META.get("REMOTE_ADDR") or None
+    trusted = settings.TRUSTED_PROXIES
+    if not trusted or address not in trusted:
+        return address
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return address
 
 
 class AuditContextMiddleware:
@@ -80,12 +90,64 @@ def audit_record(
 
 
 def login_locked(username: str, ip: str | None) -> bool:
-    """A run of failed logins for this username from this address, since its last success, within the window."""
+    """Locked: a run of failed logins for this username from this address (LOGIN_FAILURE_LIMIT), or from any
+    addresses (LOGIN_USER_FAILURE_LIMIT: guessing spread over many machines), within the window and since the
+    last success there or a bureau user's release. The lock lifts by itself when the window has passed."""
     since = timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    entries = AuditEntry.objects.unscoped("login failures of a username, before anyone is logged in")
-    entries = entries.filter(actor_name=username, ip=ip, at__gte=since)
-    last_ok = entries.filter(action=AuditAction.LOGIN).order_by("-at").values_list("at", flat=True).first()
-    failures = entries.filter(action=AuditAction.LOGIN_FAILED)
-    if last_ok:
-        failures = failures.filter(at__gt=last_ok)
-    return failures.count() >= settings.LOGIN_FAILURE_LIMIT
+    log = AuditEntry.objects.unscoped("login failures of a username, before anyone is logged in")
+    account = User.objects.filter(username=username).values_list("pk", flat=True).first()
+    if account is not None:
+        releases = log.filter(action=AuditAction.UNLOCK, object_type="core.user", object_id=str(account))
+        since = max(since, releases.filter(at__gte=since).aggregate(last=models.Max("at"))["last"] or since)
+    entries = log.filter(actor_name=username, at__gt=since)
+
+    def failures_after_success(of) -> int:
+        last_ok = of.filter(action=AuditAction.LOGIN).aggregate(last=models.Max("at"))["last"]
+        failures = of.filter(action=AuditAction.LOGIN_FAILED)
+        return (failures.filter(at__gt=last_ok) if last_ok else failures).count()
+
+    if failures_after_success(entries.filter(ip=ip)) >= settings.LOGIN_FAILURE_LIMIT:
+        return True
+    return failures_after_success(entries) >= settings.LOGIN_USER_FAILURE_LIMIT
+
+
+def _in_region(actor: User, account: User) -> bool:
+    from .scoping import scope_of
+
+    scope = scope_of(actor)
+    return scope.everything or scope.covers_code(account.home_region_code)
+
+
+def locked_accounts(user: User) -> list[str]:
+    """The accounts of the user's region that are locked now, for a bureau user to release."""
+    since = timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+    tried = set(
+        AuditEntry.objects.unscoped("failed logins, to list the locked accounts of a bureau's region")
+        .filter(action=AuditAction.LOGIN_FAILED, at__gte=since)
+        .values_list("actor_name", flat=True)
+    )
+    accounts = User.objects.filter(username__in=tried).select_related("scope_region", "scope_station")
+    return sorted(
+        account.username
+        for account in accounts
+        if _in_region(user, account) and login_locked(account.username, None)
+    )
+
+
+def login_release(*, actor: User, username: str) -> None:
+    """A bureau user lifts the lock on an account of their region (a colleague who mistyped); audited."""
+    from django.core.exceptions import ValidationError
+
+    from .permissions import require
+
+    require(actor, "account.unlock")
+    account = User.objects.filter(username=username).select_related("scope_region", "scope_station").first()
+    if account is None or not _in_region(actor, account):
+        raise ValidationError("没有这个账号，或不在您的管辖范围内。")
+    audit_record(
+        actor=actor,
+        action=AuditAction.UNLOCK,
+        obj=account,
+        region_code=account.home_region_code,
+        object_repr=f"解除{username}的登录锁定",
+    )

@@ -85,6 +85,7 @@ def system_actor() -> User:
 class AuditAction(models.TextChoices):
     LOGIN = "login", "登录"
     LOGIN_FAILED = "login_failed", "登录失败"
+    UNLOCK = "unlock", "解除登录锁定"
     LOGOUT = "logout", "退出登录"
     PASSWORD_CHANGE = "password_change", "修改密码"
     VIEW = "view", "查看个人信息"

@@ -110,6 +110,7 @@ PERMISSIONS: dict[str, Permission] = _table(
     ),
     Permission("recruitment.hire", "录用报名人员", BUREAU, seen_with="recruitment.view_names"),
     Permission("audit.view", "查看审计日志", BUREAU),
+    Permission("account.unlock", "解除本地区账号的登录锁定", BUREAU, seen_with="audit.view"),
     # -- the people served
     Permission("beneficiary.view", "查看服务对象", PERSONAL),
     Permission("beneficiary.stats", "查看服务对象统计", ALL),

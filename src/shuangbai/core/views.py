@@ -3,15 +3,16 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .audit import audit_record
+from .audit import audit_record, locked_accounts, login_release
 from .forms import AuditSearchForm, LoginForm
 from .models import AuditAction
-from .permissions import requires
+from .permissions import has_perm, requires
 from .selectors import audit_search
 
 
@@ -51,7 +52,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             date_to=data["date_to"],
         )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"form": form, "page": page})
+    locked = locked_accounts(request.user) if has_perm(request.user, "account.unlock") else []
+    return render(request, "core/audit_log.html", {"form": form, "page": page, "locked": locked})
+
+
+@requires("account.unlock")
+@require_POST
+def account_unlock(request: HttpRequest) -> HttpResponse:
+    """A bureau user releases a locked account of their region (the lock would lift by itself later)."""
+    username = request.POST.get("username", "")
+    try:
+        login_release(actor=request.user, username=username)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"已解除{username}的登录锁定。")
+    return redirect("audit_log")
 
 
 @login_not_required

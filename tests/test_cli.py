@@ -1,5 +1,6 @@
 import io
 import os
+import re
 import subprocess
 import sys
 
@@ -49,6 +50,19 @@ def test_createuser_refuses_a_weak_password(world, monkeypatch):
         call_command("createuser", "weak", "--role", "city", "--scope", "445300000000", stdout=io.StringIO())
     assert "密码不符合要求" in str(error.value)
     assert not User.objects.filter(username="weak").exists()
+
+
+def test_createuser_refuses_a_password_like_the_username_in_chinese(world, monkeypatch):
+    """Finding 10: validated with the account, so xworker1234 is refused for xworker; every message Chinese."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("xworker1234\n"))
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "createuser", "xworker", "--role", "city", "--scope", "445300000000", stdout=io.StringIO()
+        )
+    message = str(error.value)
+    assert "密码不符合要求" in message and "用户名" in message, message
+    assert not re.search(r"[A-Za-z]{4,}", message.replace("xworker", "")), message
+    assert not User.objects.filter(username="xworker").exists()
 
 
 def test_the_console_command_is_installed():

@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from shuangbai.core.models import Role, system_actor
+from shuangbai.core.models import Role, User, system_actor
 from shuangbai.staff.accounts import user_create
 
 
@@ -29,7 +29,8 @@ class Command(BaseCommand):
             else:
                 password = sys.stdin.readline().rstrip("\n")
             try:
-                validate_password(password)
+                # with the account as it will be, so a password like its username (xworker1234) is refused
+                validate_password(password, user=User(username=username, display_name=name))
             except ValidationError as error:
                 raise CommandError("密码不符合要求：" + "；".join(error.messages)) from None
         try:

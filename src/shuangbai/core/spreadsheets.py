@@ -23,6 +23,18 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def text_cell(sheet, value: Any):
+    """A write-only cell that Excel shows as the text it is, even when it begins like a formula: stored as a
+    string, not a formula, and without an added apostrophe, so a file that goes back into an import (the
+    import's error file) keeps every value exactly as typed."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=clean_text(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def export_sheet(*, actor, title: str, headers: list[tuple[str, int]], description: str):
     """A write-only workbook for an export of personal data: one sheet whose first line names who exported
     it, when, and what, then the bold headers (column widths given with them), panes frozen below them."""

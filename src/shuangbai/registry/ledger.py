@@ -47,7 +47,7 @@ from shuangbai.core.dates import day_label
 from shuangbai.core.models import AuditAction, AuditEntry, User
 from shuangbai.core.permissions import require
 from shuangbai.core.scoping import code_range, scope_of, unscoped
-from shuangbai.core.spreadsheets import clean_text
+from shuangbai.core.spreadsheets import clean_text, text_cell
 from shuangbai.core.validators import PHONE_ERROR, normalise_phone
 from shuangbai.regions.models import Level, Region
 from shuangbai.stations.models import Point, Station
@@ -1357,19 +1357,19 @@ def _error_workbook(source: _Source, errors: dict[int, list[str]]) -> bytes:
         cells: list[Any] = []
         for index in keep:
             value = values[index] if index < len(values) else None
-            if isinstance(value, str):
-                value = clean_text(value)
+            # text is never a formula here (the file holds clear ID numbers), and keeps its exact value
+            cell = text_cell(sheet, value) if isinstance(value, str) else None
             if problems or line == source.header_line or isinstance(value, date):
-                value = WriteOnlyCell(sheet, value=value)
-                if isinstance(value.value, date):
-                    value.number_format = "yyyy-mm-dd"
+                cell = cell or WriteOnlyCell(sheet, value=value)
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
                 elif index in text_columns:
-                    value.number_format = "@"
+                    cell.number_format = "@"
                 if problems:
-                    value.fill = BAD_FILL
+                    cell.fill = BAD_FILL
                 if line == source.header_line:
-                    value.font = BOLD
-            cells.append(value)
+                    cell.font = BOLD
+            cells.append(value if cell is None else cell)
         if line == source.header_line:
             last = WriteOnlyCell(sheet, value=ERROR_HEADER)
             last.font = BOLD

@@ -87,7 +87,27 @@ MIDDLEWARE = [
     "shuangbai.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "shuangbai.core.audit.NoStoreMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from this origin, none inline (pages use data attributes
+# handled by static/js/actions.js); styles may be inline (htmx and the map set element styles); nothing is
+# framed; forms post only here. A deployment's tile server is added to img-src where it is configured.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "shuangbai.urls"
 WSGI_APPLICATION = "shuangbai.wsgi.application"

@@ -127,12 +127,19 @@ def page(request: pytest.FixtureRequest, browser: Browser, live_server, package_
             bad_static.append(f"{response.status} {response.url}")
 
     page.on("response", check_static)
+    # the Content-Security-Policy forbids inline scripts: a page that still has one shows here
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         page.screenshot(path=results_dir(request.node) / "failure.png", full_page=True)
     context.close()
     assert not bad_static, f"static files failed to load: {bad_static}"
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture

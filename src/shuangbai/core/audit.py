@@ -33,6 +33,21 @@ def client_ip(request) -> str | None:
     return address
 
 
+class NoStoreMiddleware:
+    """Nothing the app answers a signed-in user (a person's page, a list, an export, a revealed number) is kept
+    by the browser's or a proxy's cache: a shared office computer shows nothing after logout. Static files are
+    answered before this (WhiteNoise) and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 class AuditContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -10,6 +10,7 @@ import base64
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -108,6 +109,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+_tiles = urlsplit(os.environ.get("SHUANGBAI_TILE_URL", ""))
+if _tiles.scheme and _tiles.netloc:  # the one other origin a deployment may name: its map tiles
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 ROOT_URLCONF = "shuangbai.urls"
 WSGI_APPLICATION = "shuangbai.wsgi.application"

@@ -4,15 +4,20 @@ page, calls `audit_record`; the request's source address comes from the middlewa
 from __future__ import annotations
 
 import contextvars
-from datetime import date, datetime, timedelta
+import hashlib
+import hmac
+import json
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from .models import AuditAction, AuditEntry, User
+from .models import AuditAction, AuditChainHead, AuditEntry, User
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
@@ -91,17 +96,85 @@ def audit_record(
 ) -> AuditEntry:
     if region_code is None:
         region_code = getattr(obj, "region_code", None) or (actor.home_region_code if actor else "")
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor,
         actor_name=actor_name if actor_name is not None else (actor.username if actor else ""),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
-        changes=changes or {},
+        # as the database will give it back (JSON), so that the chain's hash is the same when verified
+        changes=json.loads(json.dumps(changes or {}, cls=DjangoJSONEncoder)),
         region_code=region_code,
         ip=current_ip.get(),
     )
+    with transaction.atomic():
+        # Updating the head first makes the next writer wait until this entry is in: one chain, no fork.
+        if not AuditChainHead.objects.filter(pk=1).update(last_id=F("last_id")):
+            AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.get(pk=1)
+        entry.previous_id = head.last_id
+        entry.save()
+        entry.chain = chain_of(entry, head.last_chain)
+        # the one write after the insert (its time is the database's): the app's own queryset refuses updates
+        AuditEntry._base_manager.filter(pk=entry.pk).update(chain=entry.chain)
+        AuditChainHead.objects.filter(pk=1).update(last_id=entry.pk, last_chain=entry.chain)
+    return entry
+
+
+def _chain_key() -> bytes:
+    # from the field key (kept for as long as the data it decrypts), not the session key, which may rotate
+    return hashlib.sha256(b"shuangbai audit chain\0" + settings.FIELD_ENCRYPTION_KEY.encode()).digest()
+
+
+def chain_of(entry: AuditEntry, previous_chain: str) -> str:
+    """The keyed hash of an entry's content, the entry it follows and that entry's hash."""
+    content = [
+        entry.at.astimezone(UTC).isoformat(),
+        entry.actor_id,
+        entry.actor_name,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.object_repr,
+        entry.changes,
+        entry.region_code,
+        entry.ip,
+        entry.previous_id,
+        previous_chain,
+    ]
+    message = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(_chain_key(), message, hashlib.sha256).hexdigest()
+
+
+def audit_verify() -> tuple[int, list[str]]:
+    """Walk the whole log: (entries checked, problems in Chinese, each naming the entry). Finds an entry edited
+    or inserted directly (its hash no longer matches, or it copies another's place in the chain) and one
+    deleted (the entry after it names an entry that is gone)."""
+    entries = AuditEntry.objects.unscoped("the whole log, to verify its chain").order_by("id")
+    chains: dict[int, str] = {}
+    follower: dict[int | None, int] = {}
+    problems: list[str] = []
+    count = 0
+    for entry in entries.iterator(chunk_size=2000):
+        count += 1
+        chains[entry.pk] = entry.chain
+        if entry.previous_id in follower:
+            problems.append(
+                f"第{entry.pk}条与第{follower[entry.previous_id]}条接在同一条之后：其中一条是在数据库中直接插入的。"
+            )
+        follower.setdefault(entry.previous_id, entry.pk)
+        if entry.previous_id is not None and entry.previous_id not in chains:
+            # its own hash cannot be checked without the one it follows
+            problems.append(f"第{entry.previous_id}条已被删除（第{entry.pk}条的前一条）。")
+            continue
+        previous = chains.get(entry.previous_id, "") if entry.previous_id is not None else ""
+        if not hmac.compare_digest(entry.chain, chain_of(entry, previous)):
+            problems.append(f"第{entry.pk}条的内容与校验链不符：被直接修改或在数据库中直接插入。")
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_id is not None and head.last_id not in chains:
+        problems.append(f"第{head.last_id}条（最新一条）已被删除。")
+    return count, problems
 
 
 def login_locked(username: str, ip: str | None) -> bool:

@@ -122,6 +122,10 @@ class AuditEntry(ScopedModel, models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
     region_code = models.CharField("所属区划", max_length=12, blank=True, db_index=True)
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    # The chain (core.audit.chain_of): each entry names the one before it and carries a keyed hash of itself
+    # and that one's hash, so an entry edited, deleted or inserted in the database directly is found.
+    previous_id = models.BigIntegerField("前一条", null=True, blank=True, editable=False)
+    chain = models.CharField("校验链", max_length=64, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -144,3 +148,14 @@ class AuditEntry(ScopedModel, models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("审计日志只能追加，不能删除。")
+
+
+class AuditChainHead(models.Model):
+    """One row: the newest entry of the audit chain. Every new entry first updates it, which holds the next
+    writer until this one commits, so the chain never forks."""
+
+    last_id = models.BigIntegerField(null=True)
+    last_chain = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"审计链：第{self.last_id}条"

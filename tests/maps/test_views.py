@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from shuangbai.core.models import AuditAction, AuditEntry
 from shuangbai.registry.models import Beneficiary, Household
 
 
@@ -80,6 +81,10 @@ def test_the_card_is_the_households_and_offers_a_visit_to_who_may_record_one(wor
     assert "地图户主1" in supervised and "记录走访" not in supervised  # supervisors read
     for user in (world.worker_b, world.viewer, world.province):
         assert client_for(user).get(url).status_code == 404
+    # opening a card is a look at a household: audited as its page is
+    assert AuditEntry.objects.filter(
+        actor=world.worker_a, action=AuditAction.VIEW, object_id=str(placed.overdue.pk)
+    ).exists()
 
 
 def test_the_region_map_shows_stations_and_town_counts_never_households(world, placed):

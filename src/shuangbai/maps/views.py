@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from shuangbai.core.audit import audit_record
+from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, requires
 from shuangbai.regions.selectors import breadcrumbs, region_from_query, top_regions_for_user
 from shuangbai.registry.selectors import get_household_for_user
@@ -89,6 +91,9 @@ def station_data(request: HttpRequest, pk: int) -> JsonResponse:
 def household(request: HttpRequest, pk: int) -> HttpResponse:
     """A household's card, fetched when its marker is tapped."""
     found = get_household_for_user(request.user, pk)
+    audit_record(
+        actor=request.user, action=AuditAction.VIEW, obj=found
+    )  # names and levels, as its page shows
     return render(request, "maps/partials/card.html", {"card": selectors.household_card(found)})
 
 

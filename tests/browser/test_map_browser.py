@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from tests.maps.conftest import build_placed
+from tests.maps.conftest import build_placed, scatter
 
 from .conftest import DESKTOP, PHONE
 
@@ -113,3 +113,20 @@ def test_the_printable_map_and_the_county_map(page: Page, browser_world, login, 
     expect(page.locator("#towns")).to_contain_text("素龙街道")
     expect(page.locator(".hh-marker")).to_have_count(0)
     shot("county-map")
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True, ids=["phone"])
+def test_dense_households_cluster_and_open_when_tapped(page: Page, browser_world, login, shot, settings):
+    settings.MAP_TILE_URL = ""
+    scatter(browser_world, 300, spread=0.02)
+    _open_the_station_map(page, login)
+    clusters = page.locator(".marker-cluster")
+    expect(clusters.first).to_be_visible()
+    assert page.locator(".marker-cluster.has-overdue").count() >= 1  # registered in 2023, never visited
+    shot("clusters")
+    before = clusters.count()
+    clusters.first.click()
+    expect(page.locator(".hh-marker").first).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.locator(".hh-marker").count() > 0 or page.locator(".marker-cluster").count() != before
+    shot("zoomed")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from shuangbai.core.models import system_actor
-from shuangbai.registry.models import Category
+from shuangbai.registry.models import Beneficiary, Category, Household
 from shuangbai.registry.services import beneficiary_register, household_register
 from shuangbai.visits.services import visit_record
 from tests.conftest import id_number
@@ -90,3 +91,37 @@ def build_placed(world) -> Placed:
     )
     nowhere = _register(world, 5, level=3, days_ago=5)
     return Placed(overdue, soon, fine, by_visit, nowhere)
+
+
+def scatter(world, count: int, *, spread: float = 0.1) -> None:
+    """`count` households of station A in one village, placed at random over `spread` degrees, one person each
+    (levels 1 to 4 in turn, registered on 2023-01-01, never visited): fast, for sizes and clusters."""
+    station, village = world.station_a, world.household_a.village
+    rng = random.Random(16)
+    households = Household.objects.bulk_create(
+        Household(
+            village=village,
+            region_code=village.code,
+            station=station,
+            point=world.point_a,
+            address=f"{n}号",
+            latitude=Decimal(f"{22.70 + rng.random() * spread:.6f}"),
+            longitude=Decimal(f"{111.50 + rng.random() * spread:.6f}"),
+        )
+        for n in range(count)
+    )
+    Beneficiary.objects.bulk_create(
+        Beneficiary(
+            household=household,
+            name=f"批量{n}",
+            no_id_reason="other",
+            gender="F",
+            birth_date=date(1950, 1, 1),
+            station=station,
+            point=world.point_a,
+            region_code=village.code,
+            follow_up_level=1 + n % 4,
+            registered_on=date(2023, 1, 1),
+        )
+        for n, household in enumerate(households)
+    )

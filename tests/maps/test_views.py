@@ -1,7 +1,5 @@
 import gzip
 import json
-import random
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from shuangbai.core.models import AuditAction, AuditEntry
-from shuangbai.registry.models import Beneficiary, Household
+from shuangbai.registry.models import Household
+from tests.maps.conftest import scatter
 
 
 def client_for(user) -> Client:
@@ -123,39 +122,10 @@ def test_outsiders_get_404_for_a_region_outside_their_scope(world):
 
 def test_two_thousand_households_weigh_under_300_kb(world, django_assert_max_num_queries):
     """The budget of issue 16, on the worst case: every household placed, six-digit ids."""
-    station = world.station_a
-    village = world.household_a.village
-    rng = random.Random(16)
-    households = Household.objects.bulk_create(
-        Household(
-            village=village,
-            region_code=village.code,
-            station=station,
-            point=world.point_a,
-            address=f"{n}号",
-            latitude=Decimal(f"{22.70 + rng.random() * 0.1:.6f}"),
-            longitude=Decimal(f"{111.50 + rng.random() * 0.1:.6f}"),
-        )
-        for n in range(2000)
-    )
-    Beneficiary.objects.bulk_create(
-        Beneficiary(
-            household=household,
-            name=f"批量{n}",
-            no_id_reason="other",
-            gender="F",
-            birth_date=date(1950, 1, 1),
-            station=station,
-            point=world.point_a,
-            region_code=village.code,
-            follow_up_level=1 + n % 4,
-            registered_on=date(2023, 1, 1),
-        )
-        for n, household in enumerate(households)
-    )
+    scatter(world, 2000)
     client = client_for(world.worker_a)
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("maps:station_data", args=[station.pk]))
+        response = client.get(reverse("maps:station_data", args=[world.station_a.pk]))
     data = json.loads(response.content)
     assert len(data["h"]) == 2000
     size = len(response.content)

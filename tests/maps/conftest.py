@@ -22,7 +22,7 @@ class Placed:
     overdue: object  # level 1, registered 10 days ago, never visited: due 7 days ago
     soon: object  # level 2, visited at home 2 days ago: due in 5 days
     fine: object  # head level 4, member level 3, visited today: level 3, due in 30 days
-    by_visit: object  # no position of its own; its latest visit's position places it
+    by_visit: object  # no position of its own; its latest home visit with a good fix places it
     nowhere: object  # no position at all
 
 
@@ -74,7 +74,17 @@ def build_placed(world) -> Placed:
     visit_record(
         actor=world.worker_a,
         household=by_visit,
-        visited_at=now - timedelta(hours=3),
+        visited_at=now - timedelta(hours=1),
+        workers=[world.staff_a],
+        latitude=Decimal("22.764000"),
+        longitude=Decimal("111.574000"),
+        location_accuracy=12,
+    )
+    # later, but neither places it: a phone call from the station, a home visit with a poor fix
+    visit_record(
+        actor=world.worker_a,
+        household=by_visit,
+        visited_at=now - timedelta(minutes=40),
         workers=[world.staff_a],
         kind="phone",
         latitude=Decimal("22.700000"),
@@ -83,11 +93,11 @@ def build_placed(world) -> Placed:
     visit_record(
         actor=world.worker_a,
         household=by_visit,
-        visited_at=now - timedelta(hours=1),
+        visited_at=now - timedelta(minutes=20),
         workers=[world.staff_a],
-        latitude=Decimal("22.764000"),
-        longitude=Decimal("111.574000"),
-        location_accuracy=12,
+        latitude=Decimal("22.710000"),
+        longitude=Decimal("111.510000"),
+        location_accuracy=900,
     )
     nowhere = _register(world, 5, level=3, days_ago=5)
     return Placed(overdue, soon, fine, by_visit, nowhere)

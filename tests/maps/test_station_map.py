@@ -34,7 +34,7 @@ def test_the_states_agree_with_the_due_list(world, placed):
             assert (due[pk].days_overdue > 0) == (household.state == OVERDUE)
 
 
-def test_a_household_without_a_position_is_placed_by_its_latest_located_visit(world, placed):
+def test_a_household_without_a_position_is_placed_by_its_latest_located_home_visit(world, placed):
     found = station_map(world.worker_a, world.station_a)
     households = by_id(found)
     assert (households[placed.by_visit.pk].lat, households[placed.by_visit.pk].lng) == (22.764, 111.574)

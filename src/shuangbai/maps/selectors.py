@@ -24,7 +24,7 @@ from shuangbai.regions.models import Level, Region
 from shuangbai.registry.models import Beneficiary, Household
 from shuangbai.registry.selectors import household_members
 from shuangbai.stations.models import Point, Station
-from shuangbai.visits.models import FollowUp, Visit
+from shuangbai.visits.models import HOME_KINDS, FollowUp, Visit
 from shuangbai.visits.selectors import SOON_DAYS, schedule
 
 from .geo import for_display, tile_crs
@@ -34,6 +34,9 @@ OK, SOON, OVERDUE = 0, 1, 2  # not due within the week; due today or within SOON
 # The region map places a station at the mean of its households only when it has this many located, so that
 # the place of a station with a single household is not the place of that household.
 MIN_HOUSEHOLDS_TO_PLACE = 5
+# A visit's position places its household only when the phone's fix was this good (metres): a fix of a few
+# hundred metres (a phone indoors, without satellites) would put the house in the neighbour's village.
+MAX_ACCURACY_METRES = 100
 
 
 def state_of(due_on: date, today: date) -> int:
@@ -149,10 +152,18 @@ def station_map(user: User, station: Station, *, today: date | None = None) -> S
             )
         )
     if unlocated:
-        # the latest visit that recorded a position, for households registered without one
+        # the latest home visit that recorded a position, for households registered without one: only a visit in
+        # the home was made where the household lives (a phone call's position is the worker's desk), and only a
+        # fix good enough to find the house by
         visits = (
             Visit.objects.visible_to(user)
-            .filter(station=station, latitude__isnull=False, household__latitude__isnull=True)
+            .filter(
+                Q(location_accuracy__isnull=True) | Q(location_accuracy__lte=MAX_ACCURACY_METRES),
+                station=station,
+                kind__in=HOME_KINDS,
+                latitude__isnull=False,
+                household__latitude__isnull=True,
+            )
             .values_list("household_id", "latitude", "longitude")
             .order_by("visited_at", "id")
         )

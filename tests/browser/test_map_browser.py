@@ -71,6 +71,11 @@ def test_the_station_map_without_tiles(page: Page, browser_world, login, shot, l
     card.get_by_role("button", name="关闭").click()
     expect(card).to_be_hidden()
 
+    page.get_by_label("只看需走访的户").check()  # the overdue one and the one due in five days
+    expect(markers).to_have_count(2)
+    page.get_by_label("只看需走访的户").uncheck()
+    expect(markers).to_have_count(4)
+
     outside = [url for url in urls if not url.startswith(live_server.url)]
     assert outside == [], outside
     assert errors == []

@@ -118,18 +118,36 @@
           })
         : L.layerGroup();
       var households = data.h || [];
-      households.forEach(function (row) {
+      var markers = households.map(function (row) {
         var marker = L.marker([row[1], row[2]], {
           icon: householdIcon(row[3], row[4]),
           state: row[4],
           keyboard: true,
           title: (data.levels[row[3]] || "") + (STATE_LABEL[row[4]] ? " · " + STATE_LABEL[row[4]] : "")
         });
-        marker.on("click", function () { showCard(row[0]); });
-        layer.addLayer(marker);
+        marker.on("click", function () {
+          showCard(row[0]);
+          if (window.innerWidth <= 700) {
+            // on a phone the card rises from the bottom: bring the household into the upper part of the map
+            var size = map.getSize();
+            var at = map.latLngToContainerPoint(marker.getLatLng());
+            map.panBy([at.x - size.x / 2, at.y - size.y * 0.25]);
+          }
+        });
         bounds.extend([row[1], row[2]]);
+        return marker;
       });
+      function fill(onlyDue) {
+        layer.clearLayers();
+        var shown = onlyDue ? markers.filter(function (m) { return m.options.state > 0; }) : markers;
+        if (layer.addLayers) layer.addLayers(shown); else shown.forEach(function (m) { layer.addLayer(m); });
+      }
+      fill(false);
       map.addLayer(layer);
+      var onlyDue = document.getElementById("map-only-due");
+      if (onlyDue) {
+        onlyDue.addEventListener("change", function () { fill(onlyDue.checked); });
+      }
       (data.villages || []).forEach(function (row) {
         L.marker([row[1], row[2]], {
           icon: L.divIcon({ className: "village-label", html: "<span>" + esc(row[0]) + "</span>", iconSize: null }),
@@ -156,8 +174,8 @@
         var overdue = households.filter(function (row) { return row[4] === 2; }).length;
         status.textContent = households.length
           ? "已定位" + households.length + "户，其中已逾期" + overdue + "户" +
-            (data.unplaced ? "；另有" + data.unplaced + "户尚未定位（在户的资料中“使用当前位置”，或走访时记录位置）" : "") + "。"
-          : "本站尚无定位的户：在户的资料中“使用当前位置”，或走访时记录位置，户即显示在地图上。";
+            (data.unplaced ? "；另有" + data.unplaced + "户尚未定位（在户的资料中“使用当前位置”，或入户走访时记录位置）" : "") + "。"
+          : "本站尚无定位的户：在户的资料中“使用当前位置”，或入户走访时记录位置，户即显示在地图上。";
       }
       box.setAttribute("data-ready", "1");
     }

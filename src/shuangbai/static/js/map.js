@@ -28,14 +28,15 @@
   }
 
   function siteIcon(kind) {
-    // A station of one point sits where its point sits (both at the mean of the same households): the station
-    // is drawn just left of its place and a point just right, so neither hides the other.
+    // A site sits at the mean of the households it serves, where their cluster gathers, and a station of one
+    // point where its point sits: the station is drawn just above and left of its place, a point above and
+    // right, clear of a cluster (radius 20 px) and of each other.
     var point = kind === "p";
     return L.divIcon({
       className: "site-marker",
       html: '<span class="site-mark ' + (point ? "point" : "station") + '">' + (point ? "点" : "站") + "</span>",
       iconSize: [28, 28],
-      iconAnchor: point ? [-1, 14] : [29, 14]
+      iconAnchor: point ? [-2, 50] : [30, 50]
     });
   }
 
@@ -62,7 +63,7 @@
     var map = L.map(box, {
       zoomControl: !printing,
       attributionControl: !!config.tiles,
-      zoomSnap: printing ? 0.25 : 1,
+      zoomSnap: config.cluster ? 1 : 0.25,  // a map without clusters (region, paper) fits its points closely
       maxZoom: config.tiles ? config.tiles.maxZoom : 19
     });
     if (config.tiles) {
@@ -74,6 +75,11 @@
       box.classList.add("plain");
     }
     L.control.scale({ imperial: false }).addTo(map);
+    // Village labels, then stations and points, lie under the households and clusters (markerPane, 600): the
+    // sites sit at the mean of the households they serve, just where a village's cluster gathers, and must not
+    // hide its count.
+    map.createPane("labels").style.zIndex = 450;
+    map.createPane("sites").style.zIndex = 550;
 
     var bounds = L.latLngBounds([]);
 
@@ -101,7 +107,8 @@
 
     function fit() {
       if (bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+        // room above for the sites, drawn above their places
+        map.fitBounds(bounds, { paddingTopLeft: [36, 60], paddingBottomRight: [36, 24], maxZoom: 16 });
       } else {
         map.setView([23.0, 113.3], 7);
       }
@@ -152,17 +159,27 @@
         L.marker([row[1], row[2]], {
           icon: L.divIcon({ className: "village-label", html: "<span>" + esc(row[0]) + "</span>", iconSize: null }),
           interactive: false,
-          keyboard: false
+          keyboard: false,
+          pane: "labels"
         }).addTo(map);
       });
+      var stations = (data.sites || []).filter(function (row) { return row[0] === "s"; }).length;
       (data.sites || []).forEach(function (row) {
         // station map: [kind, name, lat, lng]; region map: [kind, station id, name, town, lat, lng]
         var region = row.length === 6;
         var name = region ? row[2] : row[1];
         var lat = region ? row[4] : row[2];
         var lng = region ? row[5] : row[3];
-        var marker = L.marker([lat, lng], { icon: siteIcon(row[0]), title: name, zIndexOffset: 1000 }).addTo(map);
-        marker.bindTooltip(esc(name), { permanent: region, direction: "right", offset: [12, 0], className: "site-tip" });
+        var marker = L.marker([lat, lng], { icon: siteIcon(row[0]), title: name, pane: "sites" }).addTo(map);
+        // a region's stations are named on the map by their town (a county's score or so; a city's or a
+        // province's would hide each other, and are named on a tap); points, many and of like names, on a tap
+        var named = region && row[0] === "s" && stations <= 25;
+        marker.bindTooltip(esc(named ? row[3] : name), {
+          permanent: named,
+          direction: row[0] === "p" ? "right" : "left",
+          offset: row[0] === "p" ? [28, -36] : [-28, -36],
+          className: "site-tip"
+        });
         bounds.extend([lat, lng]);
       });
       fit();

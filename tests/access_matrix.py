@@ -222,6 +222,12 @@ ROUTES: dict[str, Route] = {
     "bulletins:photo_remove": Route(
         "bulletin_photo", "article.view", post="article.edit", ok=REDIRECT, on_object=False
     ),
+    # -- the service map: stations, points and town counts for everyone; households for those who serve them
+    "maps:index": Route("region", "map.view", query="region", ok=EITHER),  # a station's own people: their map
+    "maps:station": Route("station", "map.households"),
+    "maps:station_data": Route("station", "map.households"),
+    "maps:station_print": Route("station", "map.households"),
+    "maps:household": Route("household", "map.households"),
 }
 
 # For each person of the `world` fixture: the letter of a station inside and one outside their scope.

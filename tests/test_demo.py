@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.test import Client
 
 from shuangbai.core import idnumber
@@ -451,3 +451,12 @@ def test_hekou_s_service_area_is_told_back_4_villages_963_people(db):
     client.force_login(User.objects.get(username="city"))
     page = client.get(station.get_absolute_url()).content.decode()
     assert "<dt>服务范围</dt><dd>共覆盖4个村（居）963人</dd>" in page
+
+
+def test_most_demo_households_are_on_the_service_map_in_yunfu(db):
+    households = Household.objects.all()
+    located = households.filter(latitude__isnull=False)
+    assert 0.8 < located.count() / households.count() < 0.97  # some are still to be located, as in life
+    box = located.aggregate(Min("latitude"), Max("latitude"), Min("longitude"), Max("longitude"))
+    assert box["latitude__min"] > 22.4 and box["latitude__max"] < 23.5
+    assert box["longitude__min"] > 111.2 and box["longitude__max"] < 112.5

@@ -23,6 +23,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from importlib import resources
 
 from django.db import transaction
@@ -312,14 +313,44 @@ SULONG_COUNTED = frozenset({"tekun_dispersed", "anti_relapse", "woman_in_hardshi
 YUNAN_TEKUN = 300  # 郁南县's registered dispersed extreme-poverty dependants (see _yunan)
 
 
+# Roughly where each county's seat lies (WGS-84), for the fictional positions of the demo's households: a town
+# lies within about 15 km of its county's seat and a village within 2 km of its town's centre, drawn from the
+# codes, so the service map has something to show. Fictional, like the villages themselves.
+COUNTY_SEATS = {
+    "445302": (22.93, 112.04),  # 云城区
+    "445303": (23.07, 112.00),  # 云安区
+    "445321": (22.70, 112.23),  # 新兴县
+    "445322": (23.23, 111.53),  # 郁南县
+    "445381": (22.77, 111.57),  # 罗定市
+}
+UNLOCATED_SHARE = 0.1  # households whose position nobody has recorded yet
+
+
+def _centre(code: str, spread: float, around: tuple[float, float]) -> tuple[float, float]:
+    rng = random.Random(code)
+    return around[0] + rng.uniform(-spread, spread), around[1] + rng.uniform(-spread, spread)
+
+
 class _Registrar:
     """Registers households drawn by the ledger, or put together by hand, through the registry services."""
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
         self.rng = ledger.rng
+        self.places = random.Random(16)  # its own draws: the ledger's sequence stays as it was
         self.categories = {category.code: category for category in Category.objects.all()}
         self.actor = system_actor()
+
+    def position(self, village: Region) -> tuple[Decimal | None, Decimal | None]:
+        """A fictional position near the village's centre, or none (as for a household not yet located)."""
+        seat = COUNTY_SEATS.get(village.code[:6])
+        if seat is None or self.places.random() < UNLOCATED_SHARE:
+            return None, None
+        town = _centre(village.code[:9], 0.13, seat)
+        lat, lng = _centre(village.code, 0.018, town)
+        lat += self.places.gauss(0, 0.0015)
+        lng += self.places.gauss(0, 0.0015)
+        return Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
 
     def register(
         self,
@@ -351,12 +382,15 @@ class _Registrar:
             details["categories"] = [self.categories[code] for code in person.codes]
             if household is None:
                 details.pop("relation")
+                latitude, longitude = self.position(village)
                 household = household_register(
                     actor=self.actor,
                     village=village,
                     head=details,
                     address=f"{village.name}{self.rng.randrange(1, 200)}号",
                     phone=details["phone"],
+                    latitude=latitude,
+                    longitude=longitude,
                 )
                 records.append((household.members.get(), status))
             else:

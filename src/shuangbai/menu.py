@@ -49,6 +49,13 @@ MENU: list[Entry] = [
     ),
     Entry("走访记录", "visits:index", "visit.view", "日常工作", bar=True, hint="已记录的入户走访和电话回访"),
     Entry("健康监测", "visits:health", "visit.view", "日常工作", hint="高风险和重点类别的服务对象"),
+    Entry(
+        "服务地图",
+        "maps:index",
+        "map.view",
+        "日常工作",
+        hint="本站服务对象户的分布与到期情况；各镇（街）社工站、点的分布",
+    ),
     # 服务对象
     Entry(
         "服务对象",

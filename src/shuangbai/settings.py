@@ -4,6 +4,8 @@ SHUANGBAI_HOME    instance folder (database, keys, uploads); default ./var
 DATABASE_URL      postgres://... for PostgreSQL; default a SQLite file in the instance folder
 SHUANGBAI_SECRET_KEY, SHUANGBAI_FIELD_KEY   secrets; when unset, generated once into the instance folder
 SHUANGBAI_DEBUG, SHUANGBAI_ALLOWED_HOSTS, SHUANGBAI_HTTPS
+SHUANGBAI_TILE_URL, SHUANGBAI_TILE_ATTRIBUTION, SHUANGBAI_TILE_CRS, SHUANGBAI_TILE_SUBDOMAINS,
+SHUANGBAI_TILE_MAX_ZOOM   the service map's base map (none by default)
 """
 
 import base64
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "shuangbai.activities",
     "shuangbai.assistance",
     "shuangbai.bulletins",
+    "shuangbai.maps",
     "shuangbai.project",  # project commands (demo, synth, report); above every app
 ]
 
@@ -206,6 +209,19 @@ STORAGES = {
 }
 MEDIA_ROOT = HOME / "media"
 WHITENOISE_USE_FINDERS = DEBUG
+
+# The service map's base map: a tile server's URL template ({z}/{x}/{y}; {s} where it has SUBDOMAINS, e.g.
+# "01234567" for 天地图's t0..t7; a key such as 天地图's tk= goes in the URL), what its tiles must credit, and the
+# coordinate system its tiles are drawn in: wgs84 (天地图, OpenStreetMap) or gcj02 (most Chinese web maps), into
+# which the stored WGS-84 positions are converted for display. None by default: the map then draws its points on
+# a plain background, and no request leaves the app's own origin.
+MAP_TILE_URL = os.environ.get("SHUANGBAI_TILE_URL", "").strip()
+MAP_TILE_ATTRIBUTION = os.environ.get("SHUANGBAI_TILE_ATTRIBUTION", "").strip()
+MAP_TILE_CRS = os.environ.get("SHUANGBAI_TILE_CRS", "wgs84").strip().lower()
+MAP_TILE_SUBDOMAINS = os.environ.get("SHUANGBAI_TILE_SUBDOMAINS", "").strip()
+MAP_TILE_MAX_ZOOM = envint("SHUANGBAI_TILE_MAX_ZOOM", 18)
+if MAP_TILE_CRS not in {"wgs84", "gcj02"}:
+    raise ValueError("SHUANGBAI_TILE_CRS must be wgs84 or gcj02")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

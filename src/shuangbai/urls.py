@@ -32,5 +32,6 @@ urlpatterns = [
     path("activities/", include("shuangbai.activities.urls")),
     path("assistance/", include("shuangbai.assistance.urls")),
     path("bulletins/", include("shuangbai.bulletins.urls")),
+    path("map/", include("shuangbai.maps.urls")),
     path("admin/", admin.site.urls),
 ]

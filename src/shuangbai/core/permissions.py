@@ -136,6 +136,10 @@ PERMISSIONS: dict[str, Permission] = _table(
         "follow_up_level.edit", "设置四级跟进的走访间隔", PROVINCE_AND_CITY, seen_with="follow_up_level.view"
     ),
     Permission("coverage.view", "查看入户率与服务覆盖率", ALL),
+    # the service map: where the stations and points are, and each town's counts, for everyone; where the
+    # households are (a person's home), for those who serve or oversee them: not the province, nor the viewer
+    Permission("map.view", "查看服务地图（社工站、点的分布与各镇（街）的户数）", ALL),
+    Permission("map.households", "在服务地图上查看本站服务对象的户", PERSONAL - {PROVINCE}),
     Permission("case.view", "查看个案与转介", PERSONAL),
     Permission("case.work", "开案、个案工作与转介", STATION, seen_with="case.view"),
     Permission("case.review", "记录个案督导意见", frozenset({SUPERVISOR}), seen_with="case.view"),

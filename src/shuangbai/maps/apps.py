@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MapsConfig(AppConfig):
+    name = "shuangbai.maps"
+    verbose_name = "服务地图"

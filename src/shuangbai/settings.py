@@ -12,7 +12,6 @@ import base64
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -112,9 +111,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-_tiles = urlsplit(os.environ.get("SHUANGBAI_TILE_URL", ""))
-if _tiles.scheme and _tiles.netloc:  # the one other origin a deployment may name: its map tiles
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# (a map page adds the deployment's tile server to img-src: maps.geo.tile_origins)
 
 ROOT_URLCONF = "shuangbai.urls"
 WSGI_APPLICATION = "shuangbai.wsgi.application"

@@ -9,6 +9,7 @@ GCJ-02 equals WGS-84, so points there pass through unchanged.
 from __future__ import annotations
 
 from math import cos, pi, sin, sqrt
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -63,6 +64,29 @@ def for_display(lat, lng) -> tuple[float, float]:
     if tile_crs() == GCJ02:
         lat, lng = wgs84_to_gcj02(lat, lng)
     return round(lat, DECIMALS), round(lng, DECIMALS)
+
+
+def tile_origins() -> list[str]:
+    """The origins the configured tiles load from ({s} expanded over the subdomains): the one place besides
+    this site that a map page's Content-Security-Policy lets images come from."""
+    if not settings.MAP_TILE_URL:
+        return []
+    subdomains = list(settings.MAP_TILE_SUBDOMAINS.replace(",", "") or "abc")  # as Leaflet reads them
+    urls = (
+        [settings.MAP_TILE_URL.replace("{s}", s) for s in subdomains]
+        if "{s}" in settings.MAP_TILE_URL
+        else [settings.MAP_TILE_URL]
+    )
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        if (
+            parts.scheme in ("http", "https")
+            and parts.netloc
+            and f"{parts.scheme}://{parts.netloc}" not in origins
+        ):
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 def base_map() -> dict | None:

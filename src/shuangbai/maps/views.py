@@ -18,11 +18,19 @@ from shuangbai.registry.selectors import get_household_for_user
 from shuangbai.stations.selectors import get_station_for_user
 
 from . import selectors
-from .geo import base_map
+from .geo import base_map, tile_origins
 
 
 def _map_config(**extra) -> dict:
     return {"tiles": base_map()} | extra
+
+
+def _with_tiles(response: HttpResponse) -> HttpResponse:
+    """A map page may load the configured tiles: their origin joins its Content-Security-Policy (django-csp)."""
+    origins = tile_origins()
+    if origins:
+        response._csp_update = {"img-src": origins}
+    return response
 
 
 @require_GET
@@ -39,18 +47,20 @@ def index(request: HttpRequest) -> HttpResponse:
     if region is None:
         raise Http404
     found = selectors.region_map(user, region)
-    return render(
-        request,
-        "maps/region.html",
-        {
-            "region": region,
-            "crumbs": breadcrumbs(user, region, include_self=False),
-            "roots": roots if len(roots) > 1 else [],
-            "map": found,
-            "config": _map_config(cluster=False),
-            "data": found.payload(),
-            "station_maps": has_perm(user, "map.households"),
-        },
+    return _with_tiles(
+        render(
+            request,
+            "maps/region.html",
+            {
+                "region": region,
+                "crumbs": breadcrumbs(user, region, include_self=False),
+                "roots": roots if len(roots) > 1 else [],
+                "map": found,
+                "config": _map_config(cluster=False),
+                "data": found.payload(),
+                "station_maps": has_perm(user, "map.households"),
+            },
+        )
     )
 
 
@@ -58,18 +68,20 @@ def index(request: HttpRequest) -> HttpResponse:
 @requires("map.households")
 def station(request: HttpRequest, pk: int) -> HttpResponse:
     station = get_station_for_user(request.user, pk)
-    return render(
-        request,
-        "maps/station.html",
-        {
-            "station": station,
-            "config": _map_config(
-                data=reverse("maps:station_data", args=[station.pk]),
-                card=reverse("maps:household", args=[0]),
-                cluster=True,
-            ),
-            "levels": selectors.level_names(station),
-        },
+    return _with_tiles(
+        render(
+            request,
+            "maps/station.html",
+            {
+                "station": station,
+                "config": _map_config(
+                    data=reverse("maps:station_data", args=[station.pk]),
+                    card=reverse("maps:household", args=[0]),
+                    cluster=True,
+                ),
+                "levels": selectors.level_names(station),
+            },
+        )
     )
 
 
@@ -103,15 +115,17 @@ def station_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The station's map on one A4 page, for the bulletin's stories: households as dots, no names."""
     station = get_station_for_user(request.user, pk)
     found = selectors.station_map(request.user, station)
-    return render(
-        request,
-        "maps/print.html",
-        {
-            "station": station,
-            "config": _map_config(cluster=False, print=True),
-            "data": found.payload(),
-            "counts": found.counts(),
-            "levels": found.level_names,
-            "today": timezone.localdate(),
-        },
+    return _with_tiles(
+        render(
+            request,
+            "maps/print.html",
+            {
+                "station": station,
+                "config": _map_config(cluster=False, print=True),
+                "data": found.payload(),
+                "counts": found.counts(),
+                "levels": found.level_names,
+                "today": timezone.localdate(),
+            },
+        )
     )

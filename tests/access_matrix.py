@@ -53,6 +53,7 @@ CAT = "catalogue.manage"
 ROUTES: dict[str, Route] = {
     "home": Route(None, None, ok=EITHER),
     "password_change": Route(None, None, ok=EITHER),
+    "logout_everywhere": Route(None, None, ok=frozenset({405})),  # POST only, one's own sessions
     "more": Route(None, None),  # 全部功能: the menu of what the user may open
     "audit_log": Route(None, "audit.view"),
     "account_unlock": Route(None, "account.unlock", ok=frozenset({405})),  # POST only

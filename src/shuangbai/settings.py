@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "shuangbai.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shuangbai.core.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "shuangbai.core.audit.NoStoreMiddleware",
@@ -179,6 +180,11 @@ TRUSTED_PROXIES = frozenset(
 
 SESSION_COOKIE_AGE = envint("SHUANGBAI_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# a sign-in ends after this many minutes without use (bureau roles sooner); SESSION_COOKIE_AGE is its absolute
+# lifetime however busy (core.sessions)
+IDLE_MINUTES = envint("SHUANGBAI_IDLE_MINUTES", 120)
+IDLE_MINUTES_BUREAU = envint("SHUANGBAI_IDLE_MINUTES_BUREAU", 30)
+LOGIN_URL_PATH = "/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", core_views.ShuangbaiLoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("password/", core_views.password_change, name="password_change"),
+    path("password/everywhere/", core_views.logout_everywhere, name="logout_everywhere"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("audit/unlock/", core_views.account_unlock, name="account_unlock"),
     # the admin's own login would skip the lockout: there is one door

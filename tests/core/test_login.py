@@ -180,3 +180,50 @@ def test_the_admin_login_is_the_same_door_with_the_same_lock():
     """Finding 2: /admin/login/ used to skip the lockout."""
     response = Client().get("/admin/login/", {"next": "/admin/"})
     assert response.status_code == 302 and response["Location"] == "/login/?next=%2Fadmin%2F"
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _age(client: Client, **seconds) -> None:
+    session = client.session
+    for key, value in seconds.items():
+        session[key] = session[key] - value
+    session.save()
+
+
+def test_a_sign_in_ends_after_idling_sooner_for_a_bureau(world, settings):
+    settings.IDLE_MINUTES, settings.IDLE_MINUTES_BUREAU = 120, 30
+    bureau, worker = _signed_in(world.county), _signed_in(world.worker_a)
+    for client in (bureau, worker):
+        _age(client, seen_at=45 * 60)
+    response = bureau.get("/registry/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+    assert "_auth_user_id" not in bureau.session
+    assert "长时间未操作" in bureau.get(response["Location"]).content.decode()
+    assert worker.get("/registry/").status_code == 200  # 45 minutes is within a worker's two hours
+    _age(worker, seen_at=3 * 3600)
+    assert worker.get("/registry/").status_code == 302
+
+
+def test_a_busy_sign_in_still_ends_at_its_lifetime(world, settings):
+    client = _signed_in(world.worker_a)
+    _age(client, signed_in_at=settings.SESSION_COOKIE_AGE + 60)
+    response = client.get("/")
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+
+
+def test_logging_out_everywhere_ends_the_other_sessions_but_this_one(world):
+    phone, desk = _signed_in(world.worker_a), _signed_in(world.worker_a)
+    assert phone.get("/").status_code == 200
+    page = desk.get("/password/").content.decode()
+    assert 'id="logout-everywhere"' in page
+    response = desk.post("/password/everywhere/", follow=True)
+    assert "已退出所有其他设备上的登录" in response.content.decode()
+    assert desk.get("/").status_code == 200
+    lost = phone.get("/")
+    assert lost.status_code == 302 and "_auth_user_id" not in phone.session
+    assert AuditEntry.objects.filter(object_repr__contains="退出所有其他设备的登录").count() == 1

@@ -37,6 +37,8 @@ class User(AbstractUser):
         related_name="account",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    # raised by 退出所有设备: every session signed in under an older value ends (core.sessions)
+    session_epoch = models.PositiveIntegerField("登录批次", default=0, editable=False)
 
     objects = UserManager()
 

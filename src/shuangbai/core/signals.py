@@ -1,6 +1,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from . import sessions
 from .audit import audit_record
 from .models import AuditAction, User
 
@@ -8,6 +9,8 @@ from .models import AuditAction, User
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs):
     audit_record(actor=user, action=AuditAction.LOGIN, obj=user, region_code=user.home_region_code)
+    if request is not None and hasattr(request, "session"):
+        sessions.start(request.session, user)
 
 
 @receiver(user_logged_out)

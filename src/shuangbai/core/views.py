@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from . import sessions
 from .audit import audit_record, locked_accounts, login_release
 from .forms import AuditSearchForm, LoginForm
 from .models import AuditAction
@@ -33,7 +34,27 @@ def password_change(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, "密码已修改。")
         return redirect("home")
-    return render(request, "core/form.html", {"form": form, "title": "修改密码", "submit": "保存新密码"})
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": "修改密码", "submit": "保存新密码", "logout_everywhere": True},
+    )
+
+
+@require_POST
+def logout_everywhere(request: HttpRequest) -> HttpResponse:
+    """退出其他设备: every other session of this user ends at its next request (a lost phone); audited."""
+    sessions.end_everywhere(request.user)
+    sessions.start(request.session, request.user)  # this one goes on
+    audit_record(
+        actor=request.user,
+        action=AuditAction.LOGOUT,
+        obj=request.user,
+        region_code=request.user.home_region_code,
+        object_repr=f"{request.user.username} 退出所有其他设备的登录",
+    )
+    messages.success(request, "已退出所有其他设备上的登录。")
+    return redirect("password_change")
 
 
 @require_GET

@@ -115,7 +115,7 @@ class Case(ScopedModel, VersionedModel):
     # intake (接案)
     opened_on = models.DateField("接案日期")
     source = models.CharField("个案来源", max_length=10, choices=Source.choices)
-    presenting_problem = models.TextField("求助问题")
+    presenting_problem = EncryptedTextField("求助问题")
     opened_by = models.ForeignKey(
         "core.User", verbose_name="接案人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -218,7 +218,7 @@ class CaseNote(ScopedModel, models.Model):
     worker = models.ForeignKey(
         "staff.Staff", verbose_name="社工", on_delete=models.PROTECT, related_name="case_notes"
     )
-    text = models.TextField("记录内容")
+    text = EncryptedTextField("记录内容")
     recorded_by = models.ForeignKey(
         "core.User", verbose_name="记录人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

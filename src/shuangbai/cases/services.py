@@ -60,7 +60,7 @@ CASE_FIELDS = (
     "assessment_notes",
     "assessed_on",
 )
-SENSITIVE_FIELDS = {"assessment_notes": "（评估说明已修改）"}
+SENSITIVE_FIELDS = {"assessment_notes": "（评估说明已修改）", "presenting_problem": "（求助问题已修改）"}
 
 
 # -------------------------------------------------------------------------------------------------- access

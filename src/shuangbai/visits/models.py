@@ -145,14 +145,14 @@ class Visit(ScopedModel, VersionedModel):
     )
     met_others = models.CharField("见到的其他人", max_length=100, blank=True)
     health = EncryptedTextField("身体状况", blank=True)
-    living = models.TextField("生活状况", blank=True)
+    living = EncryptedTextField("生活状况", blank=True)
     mental_state = models.CharField("精神状态", max_length=10, choices=MentalState.choices, blank=True)
     mental_notes = EncryptedTextField("精神状态说明", blank=True)
     hazards = models.JSONField("安全隐患", default=list, blank=True)
     hazard_notes = models.CharField("隐患说明", max_length=200, blank=True)
     needs = models.JSONField("发现的需求", default=list, blank=True)
-    actions = models.TextField("跟进措施", blank=True)
-    notes = models.TextField("备注", blank=True)
+    actions = EncryptedTextField("跟进措施", blank=True)
+    notes = EncryptedTextField("备注", blank=True)
     late_reason = models.CharField("补录原因", max_length=200, blank=True)
     # A change of risk or follow-up level decided at this visit, for one member, with its reason.
     changed_person = models.ForeignKey(

@@ -66,7 +66,13 @@ AMENDABLE_FIELDS = (
     "notes",
     "late_reason",
 )
-SENSITIVE_FIELDS = {"health": "（身体状况已修改）", "mental_notes": "（精神状态说明已修改）"}
+SENSITIVE_FIELDS = {
+    "health": "（身体状况已修改）",
+    "mental_notes": "（精神状态说明已修改）",
+    "living": "（生活状况已修改）",
+    "actions": "（跟进措施已修改）",
+    "notes": "（备注已修改）",
+}
 
 
 def _check_when(visited_at: datetime, late_reason: str) -> None:

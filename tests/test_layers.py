@@ -1,6 +1,6 @@
 """Layers you can see: apps import downward only, and this test keeps it so.
 
-    core → regions → stations → staff → registry → visits → (cases | assistance | activities | supervision) → bulletins
+    core → regions → stations → staff → registry → visits → (cases | assistance | activities | supervision) → bulletins → dashboards
 
 `core` imports no app; an app imports only apps below it; the four peers do not import each other; project-level
 modules (`shuangbai/{demo,synth,urls,views,settings,cli,...}.py` and the `shuangbai.project` app with the
@@ -43,6 +43,7 @@ LAYERS = {
     "activities": 6,
     "supervision": 6,
     "bulletins": 7,
+    "dashboards": 8,
 }
 PROJECT = "project"  # shuangbai/*.py and the shuangbai.project app: above every app
 

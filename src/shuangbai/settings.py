@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "shuangbai.activities",
     "shuangbai.assistance",
     "shuangbai.bulletins",
+    "shuangbai.dashboards",
     "shuangbai.project",  # project commands (demo, synth, report); above every app
 ]
 

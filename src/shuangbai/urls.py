@@ -23,5 +23,6 @@ urlpatterns = [
     path("activities/", include("shuangbai.activities.urls")),
     path("assistance/", include("shuangbai.assistance.urls")),
     path("bulletins/", include("shuangbai.bulletins.urls")),
+    path("dashboard/", include("shuangbai.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -145,6 +145,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: this many failures for one username from one address within the window lock it.
 LOGIN_FAILURE_LIMIT = envint("SHUANGBAI_LOGIN_FAILURE_LIMIT", 5)
+# The dashboard's target line for 入户率 and the warning line under it, in percent (the city's own figures: one
+# deployment serves one city's bureau, or a province whose cities share them).
+COVERAGE_TARGET_PERCENT = envint("SHUANGBAI_COVERAGE_TARGET_PERCENT", 100)
+COVERAGE_WARNING_PERCENT = envint("SHUANGBAI_COVERAGE_WARNING_PERCENT", 90)
 LOGIN_FAILURE_WINDOW_MINUTES = envint("SHUANGBAI_LOGIN_FAILURE_WINDOW", 15)
 
 SESSION_COOKIE_AGE = envint("SHUANGBAI_SESSION_SECONDS", 8 * 3600)

@@ -221,3 +221,10 @@ def test_the_trend_covers_twelve_months_ending_with_the_period():
     months = selectors.trend_months(month_period(2023, 2))
     assert len(months) == 12
     assert (months[0].start, months[-1].end) == (date(2022, 3, 1), date(2023, 2, 28))
+
+
+def test_the_warning_line_is_the_settings(programme, settings):
+    settings.COVERAGE_WARNING_PERCENT = 40
+    board = selectors.dashboard(programme.county, Region.objects.get(code=COUNTY), programme.month)
+    assert [row.name for row in board.attention.below_warning] == ["罗城街道"]  # 素龙街道's 50% is above 40%
+    assert selectors.chart_data(board)["warning"] == 40.0

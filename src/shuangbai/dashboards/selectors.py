@@ -45,11 +45,8 @@ SECTIONS_SHOWN = ["走访", "新识别", "个案", "资源链接", "物资发放
 
 
 def coverage_target() -> tuple[float, float]:
-    """The city's target rate and the warning line under it (settings; the default: 100% and 90%)."""
-    return (
-        float(getattr(settings, "COVERAGE_TARGET", 1.0)),
-        float(getattr(settings, "COVERAGE_WARNING", 0.9)),
-    )
+    """The target rate and the warning line under it (settings; the default: 100% and 90%)."""
+    return settings.COVERAGE_TARGET_PERCENT / 100, settings.COVERAGE_WARNING_PERCENT / 100
 
 
 def _in_region(queryset: QuerySet, region: Region, field_name: str = "region_code") -> QuerySet:

@@ -63,10 +63,12 @@
       yAxis: percentAxis(t),
       tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "—" : v + "%") },
       series: [
-        { name: "入户率", type: "line", data: g.visit, smooth: true, symbolSize: 7, lineStyle: { width: 3 },
+        // 服务覆盖率 is never below 入户率 (a home visit is a service): dashed beneath, so equal lines both show
+        { name: "服务覆盖率", type: "line", data: g.service, smooth: true, symbolSize: 6, z: 2,
+          lineStyle: { width: 2, type: "dashed" }, itemStyle: { color: dark ? "#b0bec5" : "#455a64" } },
+        { name: "入户率", type: "line", data: g.visit, smooth: true, symbolSize: 7, z: 3,
+          lineStyle: { width: 3 }, itemStyle: { color: dark ? "#ef5350" : RED }, areaStyle: { opacity: 0.08 },
           markLine: targetLine(data, dark) },
-        { name: "服务覆盖率", type: "line", data: g.service, smooth: true, symbolSize: 7,
-          lineStyle: { width: 3 }, areaStyle: { opacity: 0.06 } },
       ],
     });
   }

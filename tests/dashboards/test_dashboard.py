@@ -7,6 +7,8 @@ scope), this month:
     素龙街道 (station A)   对象A (低保) home visit today; 高危甲 (一级, registered 30 days ago, never visited)
     罗城街道 (station B)   对象B (低保) phone visit today; a recommendation of station B past its deadline
 
+The county's bureau received 100 棉被 40 days ago and 100 健康包 5 days ago, and has moved neither.
+
 So the county has 3 people in register, 1 visited at home (33.3%), 2 served (66.7%), 2 visits; 素龙街道 50.0%
 and 罗城街道 0.0%, both under the 90% warning line; 高危甲 is overdue by more than twice 3 days.
 """
@@ -20,6 +22,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from shuangbai.assistance.services import batch_receive
 from shuangbai.dashboards import selectors
 from shuangbai.regions.models import Region
 from shuangbai.registry.models import Category
@@ -75,6 +78,17 @@ def build_programme(world):
         methods=["site"],
         recommendations=[("完善台账", today - timedelta(days=5)), ("加强培训", None)],
     )
+    county = Region.objects.get(code=COUNTY)
+    for item, days in (("棉被", 40), ("健康包", 5)):
+        batch_receive(
+            actor=world.county,
+            holder=county,
+            item=item,
+            unit="份",
+            quantity=100,
+            party="government",
+            received_on=today - timedelta(days=days),
+        )
     world.month = month_period(today.year, today.month)
     return world
 
@@ -110,6 +124,12 @@ def test_the_selector_counts_the_programme_by_hand(programme):
     assert [p.name for p in board.attention.high_risk_people] == [HIGH_RISK_NAME]
     assert [(r.station, r.n) for r in board.attention.recommendations_late] == [(programme.station_b, 1)]
     assert (board.recommendations_open, board.recommendations_late) == (2, 1)
+    # only the 棉被 has lain for over 30 days; its stock is the batch page's
+    assert [(r.batch.item, r.stock) for r in board.attention.idle_stock] == [("棉被", 100)]
+    assert [(b.item, b.quantity, b.handed_out) for b in board.batches] == [
+        ("健康包", 100, None),
+        ("棉被", 100, None),
+    ]
     # staff in post: 社工A, 社工B, 站长甲 and the county's supervisor
     assert (board.sites.stations_built, board.sites.points_built, board.sites.staff_in_post) == (2, 2, 4)
     # the trend's last month is the period itself, and each month is the coverage page's figure
@@ -146,6 +166,9 @@ def test_each_figure_equals_the_page_it_links_to(client, programme):
 
     assert _text(page, "recommendations-open").startswith("2")
     assert "素龙街道（50.0%）" in page and "罗城街道（0.0%）" in page
+    idle = re.search(r'id="att-stock">.*?href="(/assistance/batches/\d+/)">[^<]*棉被 (\d+)份', page, re.S)
+    batch_page = client.get(idle[1]).content.decode()
+    assert idle[2] == "100" and ">100<" in batch_page
     assert HIGH_RISK_NAME in page  # the county may see people
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from shuangbai.assistance.selectors import batch_list
+from shuangbai.assistance.models import Batch, Holding
+from shuangbai.assistance.selectors import batch_list, batch_tree
 from shuangbai.bulletins.selectors import inbox
 from shuangbai.core.models import User
 from shuangbai.core.periods import Period, month_period
@@ -113,6 +114,52 @@ class StationCount:
     n: int
 
 
+IDLE_DAYS = 30
+IDLE_BATCHES = 20  # the most recent batches looked at for idle stock
+
+
+@dataclass
+class IdleStock:
+    holding: Holding
+    batch: Batch
+    stock: int
+    since: date  # the last day goods moved in or out of this holder
+
+
+def idle_stock(user: User, region: Region, *, today: date) -> list[IdleStock]:
+    """Holders in the node with goods in stock and no movement (received, allocated, handed out, returned) for
+    over 30 days: the stock of each is the batch page's (`batch_tree`)."""
+    limit = today - timedelta(days=IDLE_DAYS)
+    holdings = _in_region(Holding.objects.visible_to(user), region)
+    batch_ids = list(
+        holdings.filter(batch__received_on__lte=limit)
+        .order_by("-batch__received_on", "-batch_id")
+        .values_list("batch_id", flat=True)
+        .distinct()[:IDLE_BATCHES]
+    )
+    low, high = code_range(region.prefix)
+    found = []
+    for batch in Batch.objects.visible_to(user).filter(pk__in=batch_ids).order_by("-received_on", "-id"):
+        last: dict[int, date] = {}
+        for queryset, key, day in (
+            (batch.allocations.all(), "source_id", "on"),
+            (batch.allocations.all(), "target_id", "on"),
+            (batch.returns.all(), "source_id", "on"),
+            (batch.returns.all(), "target_id", "on"),
+            (batch.hand_outs.all(), "holding_id", "handed_on"),
+        ):
+            for holder, moved in queryset.values_list(key).annotate(last=Max(day)).order_by():
+                last[holder] = max(moved, last.get(holder, moved))
+        for row in batch_tree(user, batch):
+            holding = row.holding
+            if row.stock <= 0 or not low <= holding.region_code <= high:
+                continue
+            since = last.get(holding.pk, batch.received_on)
+            if since < limit:
+                found.append(IdleStock(holding, batch, row.stock, since))
+    return sorted(found, key=lambda r: (r.since, r.holding.region_code))
+
+
 @dataclass
 class Attention:
     """需要关注: what a bureau should act on, counted."""
@@ -127,6 +174,7 @@ class Attention:
     empty_stations: list[Station] = field(default_factory=list)
     empty_points: list[Point] = field(default_factory=list)
     articles_waiting: int | None = None  # None: not the user's to review
+    idle_stock: list[IdleStock] = field(default_factory=list)
 
     @property
     def high_risk_total(self) -> int:
@@ -149,6 +197,7 @@ class Attention:
             + len(self.empty_stations)
             + len(self.empty_points)
             + (self.articles_waiting or 0)
+            + len(self.idle_stock)
         )
 
 
@@ -228,6 +277,7 @@ def attention(user: User, region: Region, table: CoverageTable, *, today: date) 
         .select_related("station")
         .order_by("region_code", "name")
     )
+    found.idle_stock = idle_stock(user, region, today=today)
     if has_perm(user, "article.review") and region.level != Level.PROVINCE:
         found.articles_waiting = inbox(user, region.code[:4].ljust(12, "0")).count()
     return found

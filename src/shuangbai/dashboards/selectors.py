@@ -81,15 +81,21 @@ class TrendPoint:
         return self.visits - self.home_visits
 
 
-def coverage_trend(user: User, region: Region, period: Period, *, today: date) -> list[TrendPoint]:
+def coverage_trend(
+    user: User, region: Region, period: Period, *, today: date, table: CoverageTable | None = None
+) -> list[TrendPoint]:
     """入户率 and 服务覆盖率 of the node, month by month (each the coverage page's figure for that month), and
-    the visits per month (home and other) from the month summary."""
+    the visits per month (home and other) from the month summary. `table`: the period's own table, reused when
+    the period is the last month (the most costly panel is not counted twice)."""
     months = trend_months(period)
     points = []
     for month in months:
         if month.start > today:
             continue
-        node = coverage_table(user, region, month, today=today).node
+        if table is not None and (table.period.start, table.period.end) == (month.start, month.end):
+            node = table.node
+        else:
+            node = coverage_table(user, region, month, today=today).node
         points.append(
             TrendPoint(month, {"total": node.total, "hardship": node.hardship, "special": node.special})
         )
@@ -374,7 +380,7 @@ def dashboard(user: User, region: Region, period: Period, *, today: date | None 
         period=period,
         today=today,
         table=table,
-        trend=coverage_trend(user, region, period, today=today),
+        trend=coverage_trend(user, region, period, today=today, table=table),
         figures=station_figures(region, period.start, period.end),
         categories=[(c, n) for c, n in category_counts(user, region=region) if n],
         umbrellas=umbrella_counts(user, region=region),

@@ -79,6 +79,7 @@ ROUTES: dict[str, Route] = {
     "dashboards:index": Route("region", "dashboard.view", query="region"),
     "dashboards:screen": Route("region", "dashboard.view", query="region"),
     "dashboards:screen_data": Route("region", "dashboard.view", query="region"),
+    "dashboards:high_risk": Route("region", "dashboard.view_names", query="region"),
     "registry:duplicates": Route(None, "beneficiary.view"),
     "registry:detail": Route("beneficiary", "beneficiary.view"),
     "registry:edit": Route("beneficiary", "beneficiary.edit"),

@@ -251,3 +251,15 @@ def test_the_warning_line_is_the_settings(programme, settings):
     board = selectors.dashboard(programme.county, Region.objects.get(code=COUNTY), programme.month)
     assert [row.name for row in board.attention.below_warning] == ["罗城街道"]  # 素龙街道's 50% is above 40%
     assert selectors.chart_data(board)["warning"] == 40.0
+
+
+def test_the_high_risk_count_links_to_its_list(client, programme):
+    client.force_login(programme.county)
+    page = client.get(f"/dashboard/?{_query(programme)}").content.decode()
+    link = re.search(r'id="high-risk-list" href="([^"]+)">全部名单（(\d+)人）', page)
+    listing = client.get(link[1].replace("&amp;", "&")).content.decode()
+    assert link[2] == _text(listing, "total") == "1"
+    assert HIGH_RISK_NAME in listing and "从未入户" in listing
+    for role in ("viewer", "province"):
+        client.force_login(getattr(programme, role))
+        assert client.get(f"/dashboard/high-risk/?region={COUNTY}").status_code == 404

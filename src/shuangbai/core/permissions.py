@@ -137,12 +137,7 @@ PERMISSIONS: dict[str, Permission] = _table(
     Permission("coverage.view", "查看入户率与服务覆盖率", ALL),
     Permission("dashboard.view", "查看数据看板与数据大屏", REGION),
     # the province monitors counts: the people behind them are the city's and the county's to see
-    Permission(
-        "dashboard.view_names",
-        "在数据看板的“需要关注”中查看人员姓名",
-        BUREAU - {PROVINCE},
-        seen_with="dashboard.view",
-    ),
+    Permission("dashboard.view_names", "查看数据看板“需要关注”的人员名单", BUREAU - {PROVINCE}),
     Permission("case.view", "查看个案与转介", PERSONAL),
     Permission("case.work", "开案、个案工作与转介", STATION, seen_with="case.view"),
     Permission("case.review", "记录个案督导意见", frozenset({SUPERVISOR}), seen_with="case.view"),

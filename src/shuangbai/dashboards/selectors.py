@@ -3,7 +3,7 @@
 Every figure comes from the selector of the page it links to (the coverage table, the station figures, the
 registry's counts, the batches list, the trainings list), so the dashboard and that page cannot differ. What
 has no page of its own (需要关注) is counted here, from `.visible_to(user)` querysets within the node.
-Counts only unless the user holds `dashboard.view_names` (the city and the county): the viewer and the province
+Counts only unless the user holds `dashboard.view_names` (the city and the county: the names and their list page): the viewer and the province
 never get a name.
 """
 
@@ -33,7 +33,7 @@ from shuangbai.stations.figures import FiguresTable, station_figures
 from shuangbai.stations.models import Point, SiteStatus, Station
 from shuangbai.supervision.models import Recommendation
 from shuangbai.visits.coverage import CoverageRow, CoverageTable, Figures, coverage_table
-from shuangbai.visits.models import VisitMonth
+from shuangbai.visits.models import DEFAULT_LEVELS, VisitMonth
 from shuangbai.visits.selectors import schedule
 
 TREND_MONTHS = 12
@@ -213,11 +213,17 @@ def _stations_by_id(ids) -> dict[int, Station]:
     }
 
 
+def high_risk_interval(region: Region) -> int:
+    """Days between visits of 一级 in the node's city (a province: the default schedule's)."""
+    if region.level == Level.PROVINCE:
+        return DEFAULT_LEVELS[HIGH_RISK][1]
+    return schedule(region.code).intervals[HIGH_RISK]
+
+
 def high_risk_overdue(user: User, region: Region, *, today: date) -> QuerySet[Beneficiary]:
     """一级 people in the register whose household has had no home visit for more than twice their interval
     (counted from registration when never visited)."""
-    interval = schedule(region.code).intervals[HIGH_RISK] if region.level != Level.PROVINCE else 3
-    limit = today - timedelta(days=2 * interval)
+    limit = today - timedelta(days=2 * high_risk_interval(region))
     people = (
         Beneficiary.objects.visible_to(user)
         .active()
@@ -258,7 +264,7 @@ def attention(user: User, region: Region, table: CoverageTable, *, today: date) 
     found.recommendations_late = sorted(
         (StationCount(stations[pk], n) for pk, n in late.items()), key=lambda r: (-r.n, r.station.region_code)
     )
-    if has_perm(user, "dashboard.view_names") and has_perm(user, "beneficiary.view"):
+    if has_perm(user, "dashboard.view_names"):
         found.high_risk_people = list(
             people.select_related("station", "household__village")
             .only("id", "name", "station__name", "household__village__name", "region_code", "household_id")

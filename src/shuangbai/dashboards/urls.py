@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="index"),
     path("screen/", views.screen, name="screen"),
     path("screen/data/", views.screen_data, name="screen_data"),
+    path("high-risk/", views.high_risk, name="high_risk"),
 ]

@@ -8,6 +8,7 @@ the page, in Chinese.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from . import selectors
 
 PERIOD_KINDS = [("month", "按月"), ("quarter", "按季度"), ("year", "按年")]
 SCREEN_REFRESH_SECONDS = 300
+PAGE_SIZE = 50
 
 
 def _region(request: HttpRequest) -> Region | None:
@@ -95,3 +97,38 @@ def screen(request: HttpRequest) -> HttpResponse:
 def screen_data(request: HttpRequest) -> JsonResponse:
     board = _screen_board(request)
     return JsonResponse(selectors.screen_data(request.user, board), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@requires("dashboard.view_names")
+def high_risk(request: HttpRequest) -> HttpResponse:
+    """The 一级 people of the node overdue by more than twice their interval: the names behind 需要关注's count."""
+    region = _region(request)
+    if region is None:
+        raise Http404
+    people = selectors.high_risk_overdue(request.user, region, today=timezone.localdate())
+    page = Paginator(
+        people.select_related("station", "household", "household__village", "household__follow_up")
+        .only(
+            "id",
+            "name",
+            "registered_on",
+            "region_code",
+            "station__name",
+            "household__address",
+            "household__village__name",
+            "household__follow_up__last_home_visit_on",
+        )
+        .order_by("station__region_code", "region_code", "id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboards/high_risk.html",
+        {
+            "region": region,
+            "page": page,
+            "interval": selectors.high_risk_interval(region),
+            "crumbs": breadcrumbs(request.user, region),
+        },
+    )

@@ -32,7 +32,7 @@ from shuangbai.staff.selectors import training_counts, training_list
 from shuangbai.stations.figures import FiguresTable, station_figures
 from shuangbai.stations.models import Point, SiteStatus, Station
 from shuangbai.supervision.models import Recommendation
-from shuangbai.visits.coverage import CoverageRow, CoverageTable, Figures, coverage_table
+from shuangbai.visits.coverage import CoverageRow, CoverageTable, Figures, coverage_rates, coverage_table
 from shuangbai.visits.models import DEFAULT_LEVELS, VisitMonth
 from shuangbai.visits.selectors import schedule
 
@@ -84,7 +84,8 @@ class TrendPoint:
 def coverage_trend(
     user: User, region: Region, period: Period, *, today: date, table: CoverageTable | None = None
 ) -> list[TrendPoint]:
-    """入户率 and 服务覆盖率 of the node, month by month (each the coverage page's figure for that month), and
+    """入户率 and 服务覆盖率 of the node, month by month (each the coverage page's figure for that month, by
+    `coverage_rates`, which leaves out the overdue counts the trend does not show), and
     the visits per month (home and other) from the month summary. `table`: the period's own table, reused when
     the period is the last month (the most costly panel is not counted twice)."""
     months = trend_months(period)
@@ -95,7 +96,7 @@ def coverage_trend(
         if table is not None and (table.period.start, table.period.end) == (month.start, month.end):
             node = table.node
         else:
-            node = coverage_table(user, region, month, today=today).node
+            node = coverage_rates(user, region, month, today=today)
         points.append(
             TrendPoint(month, {"total": node.total, "hardship": node.hardship, "special": node.special})
         )

@@ -3,8 +3,8 @@
 Every figure comes from the selector of the page it links to (the coverage table, the station figures, the
 registry's counts, the batches list, the trainings list), so the dashboard and that page cannot differ. What
 has no page of its own (需要关注) is counted here, from `.visible_to(user)` querysets within the node.
-Counts only unless the user holds `dashboard.view_names` (the city and the county: the names and their list page): the viewer and the province
-never get a name.
+Counts only unless the user holds `dashboard.view_names` (the city and the county: the names and their list
+page): the viewer and the province never get a name.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Layers you can see: apps import downward only, and this test keeps it so.
 
     core → regions → stations → staff → registry → visits → (cases | assistance | activities | supervision)
-         → (bulletins | maps)
+         → (bulletins | maps) → dashboards
 
 `core` imports no app; an app imports only apps below it; the four peers do not import each other; project-level
 modules (`shuangbai/{demo,synth,urls,views,settings,cli,...}.py` and the `shuangbai.project` app with the
@@ -45,6 +45,7 @@ LAYERS = {
     "supervision": 6,
     "bulletins": 7,
     "maps": 7,  # reads visits, registry and stations; a peer of the bulletins
+    "dashboards": 8,
 }
 PROJECT = "project"  # shuangbai/*.py and the shuangbai.project app: above every app
 

@@ -105,6 +105,17 @@ MENU: list[Entry] = [
     ),
     Entry("两个全覆盖", "visits:two_coverages", "coverage.view", "统计与报表"),
     Entry("工作数据", "stations:figures", "figures.view", "统计与报表", hint="简报所引的各项数字"),
+    Entry(
+        "数据看板", "dashboards:index", "dashboard.view", "统计与报表", hint="覆盖率、走访、个案、物资的图表"
+    ),
+    Entry("数据大屏", "dashboards:screen", "dashboard.view", "统计与报表", hint="全屏展示，每5分钟自动刷新"),
+    Entry(
+        "一级对象超期未入户",
+        "dashboards:high_risk",
+        "dashboard.view_names",
+        "统计与报表",
+        hint="超过两倍走访间隔未入户的一级对象名单",
+    ),
     Entry("建设进度一览表", "stations:progress", "progress.view", "统计与报表", bar=True),
     # 简报
     Entry("工作简报", "bulletins:index", "bulletin.view", "简报", bar=True),

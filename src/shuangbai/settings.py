@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shuangbai.assistance",
     "shuangbai.bulletins",
     "shuangbai.maps",
+    "shuangbai.dashboards",
     "shuangbai.project",  # project commands (demo, synth, report); above every app
 ]
 
@@ -169,6 +170,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling: this many failures for one username from one address within the window lock it.
 LOGIN_FAILURE_LIMIT = envint("SHUANGBAI_LOGIN_FAILURE_LIMIT", 5)
+# The dashboard's target line for 入户率 and the warning line under it, in percent (the city's own figures: one
+# deployment serves one city's bureau, or a province whose cities share them).
+COVERAGE_TARGET_PERCENT = envint("SHUANGBAI_COVERAGE_TARGET_PERCENT", 100)
+COVERAGE_WARNING_PERCENT = envint("SHUANGBAI_COVERAGE_WARNING_PERCENT", 90)
 LOGIN_FAILURE_WINDOW_MINUTES = envint("SHUANGBAI_LOGIN_FAILURE_WINDOW", 15)
 # failures of one username from any addresses that lock it (guessing spread over many machines)
 LOGIN_USER_FAILURE_LIMIT = envint("SHUANGBAI_LOGIN_USER_FAILURE_LIMIT", 10)

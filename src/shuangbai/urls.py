@@ -34,5 +34,6 @@ urlpatterns = [
     path("assistance/", include("shuangbai.assistance.urls")),
     path("bulletins/", include("shuangbai.bulletins.urls")),
     path("map/", include("shuangbai.maps.urls")),
+    path("dashboard/", include("shuangbai.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

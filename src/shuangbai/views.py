@@ -6,13 +6,15 @@ from django.views.decorators.http import require_GET
 
 from shuangbai import home as pages
 from shuangbai.core.models import Role
+from shuangbai.core.permissions import has_perm
+from shuangbai.dashboards.views import dashboard_context
 from shuangbai.menu import grouped, menu_for
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """今日 for a station's worker, the station's month for its head, the stations of a supervisor, the region
-    of a bureau or the viewer, each with the way to everything else they may open."""
+    of a bureau or the viewer (the dashboard), each with the way to everything else they may open."""
     user = request.user
     station = user.scope_station if user.scope_station_id else None
     if station is not None and user.role == Role.STATION_HEAD:
@@ -21,6 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home/today.html", {"t": pages.worker_today(user, station)})
     if user.role == Role.SUPERVISOR:
         return render(request, "home/supervisor.html", {"stations": pages.supervised(user)})
+    if has_perm(user, "dashboard.view"):
+        context = dashboard_context(request) | {"groups_menu": grouped(menu_for(user))}
+        return render(request, "dashboards/dashboard.html", context)
     return render(
         request,
         "home/region.html",

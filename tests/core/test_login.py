@@ -12,9 +12,11 @@ def test_a_good_login_lands_on_the_users_home_and_is_audited(world):
     client = Client()
     response = _login(client, "county", PASSWORD)
     assert response.status_code == 302
-    home = client.get("/")  # the county's home: its region's figures and the way to every page it may open
+    home = client.get("/")  # the county's home: its dashboard and the way to every page it may open
     assert home.status_code == 200
-    assert "<h1>罗定市</h1>" in home.content.decode() and "/visits/coverage/" in home.content.decode()
+    assert (
+        "<h1>数据看板：罗定市</h1>" in home.content.decode() and "/visits/coverage/" in home.content.decode()
+    )
     entry = AuditEntry.objects.filter(action=AuditAction.LOGIN).get()
     assert (entry.actor, entry.ip, entry.region_code) == (world.county, "10.0.0.1", "445381000000")
 

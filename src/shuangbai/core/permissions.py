@@ -140,6 +140,9 @@ PERMISSIONS: dict[str, Permission] = _table(
     # households are (a person's home), for those who serve or oversee them: not the province, nor the viewer
     Permission("map.view", "查看服务地图（社工站、点的分布与各镇（街）的户数）", ALL),
     Permission("map.households", "在服务地图上查看本站服务对象的户", PERSONAL - {PROVINCE}),
+    Permission("dashboard.view", "查看数据看板与数据大屏", REGION),
+    # the province monitors counts: the people behind them are the city's and the county's to see
+    Permission("dashboard.view_names", "查看数据看板“需要关注”的人员名单", BUREAU - {PROVINCE}),
     Permission("case.view", "查看个案与转介", PERSONAL),
     Permission("case.work", "开案、个案工作与转介", STATION, seen_with="case.view"),
     Permission("case.review", "记录个案督导意见", frozenset({SUPERVISOR}), seen_with="case.view"),

@@ -451,14 +451,25 @@ def _month_overdue_level(region: Region, as_of: date) -> Case:
 
 
 def _grouped_counts(
-    people: QuerySet[Beneficiary], region: Region, period: Period, as_of: date, child, *, today: date
+    people: QuerySet[Beneficiary],
+    region: Region,
+    period: Period,
+    as_of: date,
+    child,
+    *,
+    today: date,
+    overdue: bool = True,
 ) -> list[dict]:
     """One query: the people counted per child and per (contact, umbrellas, overdue level). Each person's
     codes are computed once, in the grouping. For whole months the month summary answers as sets; for other
-    spans of days each person is checked against the visits (exact, slower)."""
+    spans of days each person is checked against the visits (exact, slower). `overdue=False`: every overdue
+    level 0 (the rates alone, without the overdue sets)."""
     people = _with_window(people, period)
     current = as_of == today
-    if whole_months(period) and not current:
+    if not overdue:
+        contact = _month_contact(region, period) if whole_months(period) and not current else _contact(period)
+        overdue_level = Value(0, output_field=IntegerField())
+    elif whole_months(period) and not current:
         # A past period: the household's last home visit is mostly after it, so ask the month summary.
         contact, overdue_level = _month_contact(region, period), _month_overdue_level(region, as_of)
     else:
@@ -499,10 +510,11 @@ def _figures_by_child(
     node: CoverageRow,
     *,
     today: date,
+    overdue: bool = True,
 ) -> dict:
     """Adds the people's figures up into `node` and into one row per value of `child` (returned, unnamed)."""
     by_child: dict = {}
-    for row in _grouped_counts(people, region, period, as_of, child, today=today):
+    for row in _grouped_counts(people, region, period, as_of, child, today=today, overdue=overdue):
         entry = by_child.setdefault(row["child"], CoverageRow("", ""))
         groups = [node.total, entry.total]
         if row["hardship"]:
@@ -565,6 +577,19 @@ def coverage_table(
         point=point,
         station_base=station_base,
     )
+
+
+def coverage_rates(user: User, region: Region, period: Period, *, today: date | None = None) -> CoverageRow:
+    """The node's in register, visited and served (each group) for a period, without the children and the
+    overdue counts (left 0): `coverage_table(...).node` but for overdue, at a fraction of the cost of a past
+    month (the overdue sets are most of it). The dashboard's 12-month trend asks it month by month."""
+    today = today or timezone.localdate()
+    node = CoverageRow(region.code, region.name, region=region)
+    people = in_register(user, region, period)
+    _figures_by_child(
+        people, region, period, period.as_of(today), Value(""), node, today=today, overdue=False
+    )
+    return node
 
 
 def _point_rows(user: User, town: Region, by_child: dict) -> list[CoverageRow]:

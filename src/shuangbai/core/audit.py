@@ -13,8 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .models import AuditAction, AuditChainHead, AuditEntry, User
@@ -98,6 +97,7 @@ def audit_record(
     if region_code is None:
         region_code = getattr(obj, "region_code", None) or (actor.home_region_code if actor else "")
     entry = AuditEntry(
+        at=timezone.now(),
         actor=actor,
         actor_name=actor_name if actor_name is not None else (actor.username if actor else ""),
         action=action,
@@ -110,15 +110,19 @@ def audit_record(
         ip=current_ip.get(),
     )
     with transaction.atomic():
-        # Updating the head first makes the next writer wait until this entry is in: one chain, no fork.
-        if not AuditChainHead.objects.filter(pk=1).update(last_id=F("last_id")):
+        # One statement locks the head and reads it (the next writer waits here until this entry is in: one
+        # chain, no fork); the entry then goes in with its hash, and the head moves on. Three statements.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE core_auditchainhead SET last_id = last_id WHERE id = 1 RETURNING last_id, last_chain"
+            )
+            head = cursor.fetchone()
+        if head is None:
             AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.get(pk=1)
-        entry.previous_id = head.last_id
+            head = (None, "")
+        entry.previous_id = head[0]
+        entry.chain = chain_of(entry, head[1])
         entry.save()
-        entry.chain = chain_of(entry, head.last_chain)
-        # the one write after the insert (its time is the database's): the app's own queryset refuses updates
-        AuditEntry._base_manager.filter(pk=entry.pk).update(chain=entry.chain)
         AuditChainHead.objects.filter(pk=1).update(last_id=entry.pk, last_chain=entry.chain)
     return entry
 

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 
 from .scoping import ScopedModel, ScopedQuerySet
 
@@ -112,7 +113,7 @@ class AuditQuerySet(ScopedQuerySet):
 class AuditEntry(ScopedModel, models.Model):
     """Append-only: written by core.audit.audit_record, never edited or deleted through the app."""
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         User, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

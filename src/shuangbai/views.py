@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from shuangbai import home as pages
+from shuangbai.core.audit import audited
 from shuangbai.core.models import Role
 from shuangbai.core.permissions import has_perm
 from shuangbai.dashboards.views import dashboard_context
@@ -12,6 +13,7 @@ from shuangbai.menu import grouped, menu_for
 
 
 @require_GET
+@audited("首页")
 def home(request: HttpRequest) -> HttpResponse:
     """今日 for a station's worker, the station's month for its head, the stations of a supervisor, the region
     of a bureau or the viewer (the dashboard), each with the way to everything else they may open."""

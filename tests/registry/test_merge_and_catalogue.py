@@ -104,7 +104,8 @@ def test_the_list_page_runs_a_fixed_number_of_queries(client, world):
     with CaptureQueriesContext(connection) as many:
         body = client.get(url).content.decode()
     assert body.count('data-label="姓名"') == 29
-    assert len(many.captured_queries) == len(few.captured_queries) <= 12
+    # 12, and 3 for the audit entry of the view (the entry and its place in the chain)
+    assert len(many.captured_queries) == len(few.captured_queries) <= 15
 
 
 def test_exports_masked_list_with_the_current_filter(client, world):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.audit import audit_record
+from shuangbai.core.audit import audit_record, audited
 from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
@@ -145,6 +145,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("activity.view")
+@audited("修改社区活动")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.get_activity_for_user(request.user, pk)
     require_page(request.user, "activity.record", activity.station)
@@ -171,6 +172,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @requires("activity.view")
+@audited("查找服务对象（活动）")
 def people(request: HttpRequest) -> HttpResponse:
     """The search beside the activity form: a station's people by name or ID tail, as boxes to tick."""
     station = _station_arg(request)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.audit import audit_record
+from shuangbai.core.audit import audit_record, audited
 from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.periods import parse_day
@@ -90,6 +90,7 @@ def _assistance_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("assistance.view")
+@audited("登记资源链接")
 def create(request: HttpRequest) -> HttpResponse:
     person = get_beneficiary_for_user(request.user, _int_arg(request, "beneficiary"))
     require_page(request.user, "assistance.record", person)
@@ -149,6 +150,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("assistance.view")
+@audited("资源链接进展")
 def advance(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a record to its next status (a page of its own on a phone; the detail page posts here too)."""
     record = selectors.get_assistance_for_user(request.user, pk)
@@ -256,6 +258,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@audited("物资批次")
 def batch(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     batch = selectors.get_batch_for_user(user, pk)
@@ -321,6 +324,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("assistance.view")
+@audited("物资发放")
 def hand_out(request: HttpRequest, pk: int) -> HttpResponse:
     """Hand goods to people of the station, on a phone: tick them in one search or several (the ticks stay),
     how many each, save; each person gets their own record. `?pick=` arrives ticked (from the list of those

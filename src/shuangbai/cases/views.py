@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.audit import audit_record
+from shuangbai.core.audit import audit_record, audited
 from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import has_perm, require_page, requires
@@ -57,6 +57,7 @@ def _case_for_work(request: HttpRequest, pk: int) -> Case:
 
 @require_GET
 @requires("case.view")
+@audited("个案名单")
 def index(request: HttpRequest) -> HttpResponse:
     """Cases of a station (`?station=`), a region (`?region=`) or the whole scope, by status."""
     station = station_from_query(request.user, request.GET)
@@ -85,6 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("case.view")
+@audited("开案")
 def create(request: HttpRequest) -> HttpResponse:
     """Open a case for a registered person (`?beneficiary=`)."""
     pk = _int_arg(request, "beneficiary")
@@ -117,6 +119,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("case.view")
+@audited("新登记并开案")
 def create_person(request: HttpRequest) -> HttpResponse:
     """Register a person not yet registered (a new household in a village of the station's town) and open
     their case in one go (`?station=`)."""
@@ -209,6 +212,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@audited("编辑个案")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Intake and assessment of an open case."""
     case = _case_for_work(request, pk)
@@ -237,6 +241,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@audited("个案记录")
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_work(request, pk)
     form = NoteForm(request.POST or None)
@@ -256,6 +261,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@audited("个案目标")
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_work(request, pk)
     form = GoalForm(request.POST or None)
@@ -276,6 +282,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("case.view")
+@audited("个案目标")
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = selectors.get_goal_for_user(request.user, pk)
     case = goal.case
@@ -319,6 +326,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@audited("结案")
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_work(request, pk)
     if not case.is_open:
@@ -352,6 +360,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@audited("优秀案例")
 def exemplary(request: HttpRequest, pk: int) -> HttpResponse:
     """The exemplary-case write-up: drafted from the case on first opening, checked for de-identification on
     saving. `remove=1` in the POST takes the mark off."""
@@ -389,6 +398,7 @@ def exemplary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@audited("转介")
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_work(request, pk)
     form = ReferralForm(request.POST or None, agencies=selectors.agency_choices())
@@ -415,6 +425,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("case.view")
+@audited("转介进展")
 def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.get_referral_for_user(request.user, pk)
     case = referral.case

@@ -7,8 +7,10 @@ import contextvars
 import hashlib
 import hmac
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from .idnumber import mask
 from .models import AuditAction, AuditChainHead, AuditEntry, User
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
@@ -125,6 +128,31 @@ def audit_record(
         entry.save()
         AuditChainHead.objects.filter(pk=1).update(last_id=entry.pk, last_chain=entry.chain)
     return entry
+
+
+_ID_NUMBER = re.compile(r"\d{14}[\dXx]{1,4}")
+
+
+def audited(what: str):
+    """A page that shows people: every GET it answers 200 (a full page or an htmx partial) is one audit entry
+    naming the page, its record (the URL's path) and its filters (the query, any ID number in it masked)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if request.method == "GET" and response.status_code == 200 and request.user.is_authenticated:
+                query = _ID_NUMBER.sub(lambda m: mask(m.group(0)), request.GET.urlencode())
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.VIEW,
+                    object_repr=f"{what}：{request.path}" + (f"?{query}" if query else ""),
+                )
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 def _chain_key() -> bytes:

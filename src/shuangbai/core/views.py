@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import sessions
-from .audit import audit_record, locked_accounts, login_release
+from .audit import audit_record, audited, locked_accounts, login_release
 from .forms import AuditSearchForm, LoginForm
 from .models import AuditAction
 from .permissions import has_perm, requires
@@ -59,6 +59,7 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @requires("audit.view")
+@audited("审计日志")
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditSearchForm(request.GET or None)
     entries = audit_search(request.user)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.audit import audit_record
+from shuangbai.core.audit import audit_record, audited
 from shuangbai.core.forms import VersionedForm, submit
 from shuangbai.core.models import AuditAction
 from shuangbai.core.permissions import require_page, requires
@@ -79,6 +79,7 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, BeneficiaryFilter]:
 
 @require_GET
 @requires("beneficiary.view")
+@audited("服务对象名单")
 def index(request: HttpRequest) -> HttpResponse:
     if looks_like_full_id(request.GET.get("q", "")):
         # Out of the address bar, the history and every link the page would build from it.
@@ -155,6 +156,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("beneficiary.view")
+@audited("查看完整号码页")
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The full ID number, on request, for the roles allowed to see it; each reveal is audited."""
     person = get_beneficiary_for_user(request.user, pk)
@@ -231,6 +233,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("beneficiary.view")
+@audited("办理退出")
 def exit_register(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_beneficiary_for_user(request.user, pk)
     require_page(request.user, "beneficiary.edit", person)
@@ -265,6 +268,7 @@ def exit_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("beneficiary.view")
+@audited("恢复在册")
 def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_beneficiary_for_user(request.user, pk)
     require_page(request.user, "beneficiary.edit", person)
@@ -373,6 +377,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("beneficiary.view")
+@audited("合并记录")
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Merge the record `pk` into another record of its group, chosen on this page."""
     person = get_beneficiary_for_user(request.user, pk)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shuangbai.core.audit import audit_record
+from shuangbai.core.audit import audit_record, audited
 from shuangbai.core.forms import submit
 from shuangbai.core.models import AuditAction, User
 from shuangbai.core.permissions import has_perm, require_page, requires
@@ -85,6 +85,7 @@ def _form_context(household, form, **extra) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @requires("visit.view")
+@audited("走访表单")
 def create(request: HttpRequest) -> HttpResponse:
     """The visit form for one household, filled with who and where. Answers a script's save with JSON (201),
     so the browser clears its draft only once the server has the visit."""
@@ -167,6 +168,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @requires("visit.view")
+@audited("修改走访记录")
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.get_visit_for_user(request.user, pk)
     require_page(request.user, "visit.amend", visit)

@@ -4,6 +4,7 @@ only for roles that see personal data; a batch's totals and its holders' stock a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
 
@@ -194,6 +195,14 @@ def batch_hand_outs(user: User, batch: Batch) -> QuerySet[HandOut]:
         .select_related("beneficiary", "station", "worker")
         .order_by("-handed_on", "-id")
     )
+
+
+def receipt_lines(user: User, batch: Batch, station: Station, day: date | None) -> list[HandOut]:
+    """A station's hand-outs of the batch to registered people (on one day, or all), for its 签收单."""
+    records = batch_hand_outs(user, batch).filter(beneficiary__isnull=False, station=station)
+    if day is not None:
+        records = records.filter(handed_on=day)
+    return list(records.select_related("beneficiary__household__village").order_by("handed_on", "id"))
 
 
 def get_hand_out_for_user(user: User, pk: int) -> HandOut:

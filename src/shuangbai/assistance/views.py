@@ -446,7 +446,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     stations = selectors.batch_stations(request.user, batch)
     if station is None and len(stations) == 1:
         station = stations[0]
-    records = selectors.batch_hand_outs(request.user, batch).filter(beneficiary__isnull=False)
+    records = []
     day, error = None, ""
     if (request.GET.get("on") or "").strip():
         try:
@@ -454,10 +454,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as refused:
             error = refused.messages[0]
     if station is not None:
-        records = records.filter(station=station)
-        if day is not None:
-            records = records.filter(handed_on=day)
-        records = list(records.select_related("beneficiary__household__village").order_by("handed_on", "id"))
+        records = selectors.receipt_lines(request.user, batch, station, day)
         audit_record(
             actor=request.user,
             action=AuditAction.VIEW,
